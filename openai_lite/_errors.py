@@ -1,0 +1,187 @@
+"""The exceptions raised by openai_lite.
+
+Our exception hierarchy::
+
+    OpenAIError
+    ├── APIConnectionError              (no HTTP status: refused, reset, TLS, cut stream)
+    │   └── APITimeoutError             (connect or read timeout)
+    ├── APIResponseValidationError      (a 2xx body that is not what the API documents)
+    └── APIStatusError                  (an HTTP error status)
+        ├── BadRequestError             400
+        ├── AuthenticationError         401
+        ├── PermissionDeniedError       403
+        ├── NotFoundError               404
+        ├── ConflictError               409
+        ├── UnprocessableEntityError    422
+        ├── RateLimitError              429
+        └── InternalServerError         >= 500
+
+Calls do not raise :class:`APIStatusError`: they return an
+:class:`~openai_lite.ApiResponse` whose ``data`` and ``raise_for_status()`` raise it.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Mapping, Optional, Type
+
+__all__ = [
+    "OpenAIError",
+    "APIConnectionError",
+    "APITimeoutError",
+    "APIResponseValidationError",
+    "APIStatusError",
+    "BadRequestError",
+    "AuthenticationError",
+    "PermissionDeniedError",
+    "NotFoundError",
+    "ConflictError",
+    "UnprocessableEntityError",
+    "RateLimitError",
+    "InternalServerError",
+]
+
+#: How much of an unexpected body an error keeps and shows.
+SNIPPET_LENGTH = 200
+
+
+def snippet(body: Any, limit: int = SNIPPET_LENGTH) -> str:
+    """Return a short, printable excerpt of *body* for an error message."""
+    if isinstance(body, (bytes, bytearray)):
+        text = bytes(body[: limit * 4]).decode("utf-8", "replace")
+    else:
+        text = str(body)
+    text = " ".join(text.split())
+    if len(text) > limit:
+        text = text[: limit - 3] + "..."
+    return text or "<empty body>"
+
+
+class OpenAIError(Exception):
+    """Base class of every error raised by openai_lite."""
+
+
+class APIConnectionError(OpenAIError):
+    """The request got no complete HTTP answer: refused, reset, TLS failure, or a cut stream."""
+
+
+class APITimeoutError(APIConnectionError):
+    """The connect or read timeout fired."""
+
+
+class APIResponseValidationError(OpenAIError):
+    """A successful response whose body is not the JSON the API documents."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        status_code: Optional[int] = None,
+        body: Any = None,
+        request_id: Optional[str] = None,
+    ) -> None:
+        super().__init__(message)
+        self.status_code = status_code
+        self.body = body
+        self.request_id = request_id
+
+    def __str__(self) -> str:
+        where = f" (request {self.request_id})" if self.request_id else ""
+        return f"{self.args[0]}{where}: {snippet(self.body)}"
+
+
+class APIStatusError(OpenAIError):
+    """The API answered with an error status.
+
+    ``type``, ``code``, ``param`` and ``message`` come from the OpenAI error body when there
+    is one; ``body`` is that parsed body, or a short snippet of whatever came back instead.
+    """
+
+    status_code: int
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        status_code: int,
+        reason: str = "",
+        headers: Optional[Mapping[str, str]] = None,
+        body: Any = None,
+        type: Optional[str] = None,
+        code: Optional[str] = None,
+        param: Optional[str] = None,
+        request_id: Optional[str] = None,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.status_code = status_code
+        self.reason = reason
+        self.headers: Mapping[str, str] = headers if headers is not None else {}
+        self.body = body
+        self.type = type
+        self.code = code
+        self.param = param
+        self.request_id = request_id
+
+    def __str__(self) -> str:
+        head = f"{self.status_code} {self.reason}".rstrip()
+        if self.request_id:
+            head += f" (request {self.request_id})"
+        return f"{head}: {self.message}"
+
+    def __reduce__(self) -> Any:
+        kwargs = {k: v for k, v in self.__dict__.items() if k != "message"}
+        return (_rebuild, (type(self), self.message, kwargs))
+
+
+def _rebuild(cls: Type[APIStatusError], message: str, kwargs: Any) -> APIStatusError:
+    return cls(message, **kwargs)
+
+
+class BadRequestError(APIStatusError):
+    """400: the request was malformed or named a bad parameter."""
+
+
+class AuthenticationError(APIStatusError):
+    """401: the API key is missing, wrong or revoked."""
+
+
+class PermissionDeniedError(APIStatusError):
+    """403: the key may not do this."""
+
+
+class NotFoundError(APIStatusError):
+    """404: no such object or endpoint."""
+
+
+class ConflictError(APIStatusError):
+    """409: the object is in a state that forbids this."""
+
+
+class UnprocessableEntityError(APIStatusError):
+    """422: the request was well formed but could not be processed."""
+
+
+class RateLimitError(APIStatusError):
+    """429: too many requests or tokens, or the quota is used up."""
+
+
+class InternalServerError(APIStatusError):
+    """5xx: the API, or a proxy in front of it, failed."""
+
+
+_BY_STATUS = {
+    400: BadRequestError,
+    401: AuthenticationError,
+    403: PermissionDeniedError,
+    404: NotFoundError,
+    409: ConflictError,
+    422: UnprocessableEntityError,
+    429: RateLimitError,
+}
+
+
+def status_error_class(status_code: int) -> Type[APIStatusError]:
+    """Return the :class:`APIStatusError` subclass for *status_code*."""
+    if status_code >= 500:
+        return InternalServerError
+    return _BY_STATUS.get(status_code, APIStatusError)
