@@ -1,0 +1,132 @@
+"""The Files API: upload, list, retrieve and delete files.
+
+https://platform.openai.com/docs/api-reference/files
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, List, Literal, Mapping, Optional, Tuple, Union
+
+import requests
+
+from ._model import Model
+from ._multipart import FileInput, FilePart, form_value
+from ._request import _request, form_of, path_param
+from ._response import ApiResponse
+
+if TYPE_CHECKING:
+    from typing_extensions import Unpack
+
+    from ._request import RequestOptions
+
+__all__ = ["FileObject", "FileList", "FileDeleted", "list", "create", "retrieve", "delete"]
+
+Purpose = Literal["assistants", "batch", "fine-tune", "vision", "user_data", "evals"]
+
+
+@dataclass
+class FileObject(Model):
+    """A file uploaded to OpenAI."""
+
+    id: str
+    bytes: Optional[int] = None
+    created_at: Optional[int] = None
+    filename: Optional[str] = None
+    object: str = "file"
+    purpose: Optional[str] = None
+    status: Optional[str] = None
+    expires_at: Optional[int] = None
+    status_details: Optional[str] = None
+
+
+@dataclass
+class FileList(Model):
+    """A page of files."""
+
+    data: List[FileObject]
+    object: str = "list"
+    first_id: Optional[str] = None
+    last_id: Optional[str] = None
+    has_more: Optional[bool] = None
+
+
+@dataclass
+class FileDeleted(Model):
+    """The answer to deleting a file."""
+
+    id: str
+    deleted: bool
+    object: str = "file"
+
+
+def list(
+    session: requests.Session,
+    *,
+    purpose: Optional[str] = None,
+    limit: Optional[int] = None,
+    after: Optional[str] = None,
+    order: Optional[Literal["asc", "desc"]] = None,
+    **options: Unpack[RequestOptions],
+) -> ApiResponse[FileList]:
+    """List the organization's files, newest first unless ``order="asc"``.
+
+    ``after`` is the id of the last file of the previous page.
+
+    https://platform.openai.com/docs/api-reference/files/list
+    """
+    params = {"purpose": purpose, "limit": limit, "after": after, "order": order}
+    return _request(session, "GET", "/files", params=params, into=FileList, **options)
+
+
+def create(
+    session: requests.Session,
+    *,
+    file: FileInput,
+    purpose: Purpose,
+    expires_after: Optional[Mapping[str, Union[str, int]]] = None,
+    **options: Unpack[RequestOptions],
+) -> ApiResponse[FileObject]:
+    """Upload a file.
+
+    ``file`` is a path, an open binary file, bytes, or a ``(filename, content[,
+    content_type])`` tuple; a path or file is streamed, not read into memory.
+    ``expires_after`` is ``{"anchor": "created_at", "seconds": n}`` and is sent as the
+    ``expires_after[anchor]`` and ``expires_after[seconds]`` form fields.
+
+    https://platform.openai.com/docs/api-reference/files/create
+    """
+    form = form_of({**locals(), "expires_after": None}, files=("file",))
+    form += _bracketed("expires_after", expires_after)
+    return _request(session, "POST", "/files", form=form, into=FileObject, **options)
+
+
+def retrieve(
+    session: requests.Session, file_id: str, **options: Unpack[RequestOptions]
+) -> ApiResponse[FileObject]:
+    """Retrieve a file's information.
+
+    https://platform.openai.com/docs/api-reference/files/retrieve
+    """
+    path = "/files/" + path_param(file_id, "file_id")
+    return _request(session, "GET", path, into=FileObject, **options)
+
+
+def delete(
+    session: requests.Session, file_id: str, **options: Unpack[RequestOptions]
+) -> ApiResponse[FileDeleted]:
+    """Delete a file.
+
+    https://platform.openai.com/docs/api-reference/files/delete
+    """
+    path = "/files/" + path_param(file_id, "file_id")
+    return _request(session, "DELETE", path, into=FileDeleted, **options)
+
+
+def _bracketed(name: str, value: Optional[Mapping[str, Any]]) -> List[Tuple[str, Union[str, FilePart]]]:
+    """Render an object argument as ``name[key]`` form fields."""
+    if value is None:
+        return []
+    if not isinstance(value, Mapping):
+        raise TypeError(f"{name} must be a mapping such as {{'anchor': ..., 'seconds': ...}}, not {value!r}")
+    return [(f"{name}[{key}]", form_value(item)) for key, item in value.items() if item is not None]

@@ -1,0 +1,229 @@
+"""The Fine-tuning API: create, list, retrieve and cancel fine-tuning jobs.
+
+https://platform.openai.com/docs/api-reference/fine-tuning
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Dict, List, Mapping, Optional, Sequence, Union
+
+import requests
+
+from ._model import Model
+from ._request import _request, body_of, path_param
+from ._response import ApiResponse
+
+if TYPE_CHECKING:
+    from typing_extensions import Unpack
+
+    from ._request import RequestOptions
+
+__all__ = [
+    "FineTuningJob",
+    "FineTuningJobList",
+    "FineTuningJobError",
+    "Hyperparameters",
+    "FineTuningIntegration",
+    "WandbIntegration",
+    "FineTuneMethod",
+    "SupervisedMethod",
+    "DpoMethod",
+    "DpoHyperparameters",
+    "ReinforcementMethod",
+    "list_jobs",
+    "create_job",
+    "retrieve_job",
+    "cancel_job",
+]
+
+
+@dataclass
+class Hyperparameters(Model):
+    """Training hyperparameters; each is ``"auto"`` or a number.
+
+    May also be passed to :func:`create_job` (fields left None are not sent).
+    """
+
+    n_epochs: Union[str, int, None] = None
+    batch_size: Union[str, int, None] = None
+    learning_rate_multiplier: Union[str, float, None] = None
+
+
+@dataclass
+class DpoHyperparameters(Hyperparameters):
+    """Hyperparameters of a DPO job; ``beta`` is ``"auto"`` or a number."""
+
+    beta: Union[str, float, None] = None
+
+
+@dataclass
+class SupervisedMethod(Model):
+    """The settings of the supervised method."""
+
+    hyperparameters: Optional[Hyperparameters] = None
+
+
+@dataclass
+class DpoMethod(Model):
+    """The settings of the DPO method."""
+
+    hyperparameters: Optional[DpoHyperparameters] = None
+
+
+@dataclass
+class ReinforcementMethod(Model):
+    """The settings of the reinforcement method; ``grader`` and ``hyperparameters`` as sent."""
+
+    grader: Optional[Dict[str, Any]] = None
+    hyperparameters: Optional[Dict[str, Any]] = None
+
+
+@dataclass
+class FineTuneMethod(Model):
+    """The fine-tuning method: ``type`` names which of the other fields is set."""
+
+    type: Optional[str] = None
+    supervised: Optional[SupervisedMethod] = None
+    dpo: Optional[DpoMethod] = None
+    reinforcement: Optional[ReinforcementMethod] = None
+
+
+@dataclass
+class WandbIntegration(Model):
+    """Where Weights and Biases receives the job's metrics."""
+
+    project: Optional[str] = None
+    name: Optional[str] = None
+    entity: Optional[str] = None
+    tags: Optional[List[str]] = None
+
+
+@dataclass
+class FineTuningIntegration(Model):
+    """An integration enabled for a job (``type`` "wandb")."""
+
+    type: Optional[str] = None
+    wandb: Optional[WandbIntegration] = None
+
+
+@dataclass
+class FineTuningJobError(Model):
+    """Why a job failed."""
+
+    code: Optional[str] = None
+    message: Optional[str] = None
+    param: Optional[str] = None
+
+
+@dataclass
+class FineTuningJob(Model):
+    """A fine-tuning job."""
+
+    id: str
+    created_at: Optional[int] = None
+    error: Optional[FineTuningJobError] = None
+    fine_tuned_model: Optional[str] = None
+    finished_at: Optional[int] = None
+    hyperparameters: Optional[Hyperparameters] = None
+    model: Optional[str] = None
+    object: str = "fine_tuning.job"
+    organization_id: Optional[str] = None
+    result_files: Optional[List[str]] = None
+    status: Optional[str] = None
+    trained_tokens: Optional[int] = None
+    training_file: Optional[str] = None
+    validation_file: Optional[str] = None
+    integrations: Optional[List[FineTuningIntegration]] = None
+    seed: Optional[int] = None
+    estimated_finish: Optional[int] = None
+    method: Optional[FineTuneMethod] = None
+    metadata: Optional[Dict[str, str]] = None
+
+
+@dataclass
+class FineTuningJobList(Model):
+    """A page of fine-tuning jobs, newest first."""
+
+    data: List[FineTuningJob]
+    has_more: Optional[bool] = None
+    object: str = "list"
+
+
+def list_jobs(
+    session: requests.Session,
+    *,
+    after: Optional[str] = None,
+    limit: Optional[int] = None,
+    metadata: Optional[Mapping[str, str]] = None,
+    **options: Unpack[RequestOptions],
+) -> ApiResponse[FineTuningJobList]:
+    """List the organization's fine-tuning jobs.
+
+    ``after`` is the id of the last job of the previous page. ``metadata`` keeps the jobs
+    whose metadata has all the given pairs; it is sent as ``metadata[key]=value``. To list
+    only jobs without metadata, pass ``extra_query={"metadata": "null"}``.
+
+    https://platform.openai.com/docs/api-reference/fine-tuning/list
+    """
+    params: Dict[str, Any] = {"after": after, "limit": limit, **_deep_object("metadata", metadata)}
+    return _request(session, "GET", "/fine_tuning/jobs", params=params, into=FineTuningJobList, **options)
+
+
+def create_job(
+    session: requests.Session,
+    *,
+    model: str,
+    training_file: str,
+    hyperparameters: Union[None, Hyperparameters, Mapping[str, Any]] = None,
+    integrations: Optional[Sequence[Mapping[str, Any]]] = None,
+    metadata: Optional[Mapping[str, str]] = None,
+    method: Union[None, FineTuneMethod, Mapping[str, Any]] = None,
+    seed: Optional[int] = None,
+    suffix: Optional[str] = None,
+    validation_file: Optional[str] = None,
+    **options: Unpack[RequestOptions],
+) -> ApiResponse[FineTuningJob]:
+    """Create a job that fine-tunes a model on an uploaded file.
+
+    ``training_file`` and ``validation_file`` are ids of files uploaded with purpose
+    ``"fine-tune"``. ``hyperparameters`` is deprecated by the API in favour of
+    ``method={"type": "supervised", "supervised": {"hyperparameters": {...}}}``.
+
+    https://platform.openai.com/docs/api-reference/fine-tuning/create
+    """
+    body = body_of(locals())
+    return _request(session, "POST", "/fine_tuning/jobs", json_body=body, into=FineTuningJob, **options)
+
+
+def retrieve_job(
+    session: requests.Session, fine_tuning_job_id: str, **options: Unpack[RequestOptions]
+) -> ApiResponse[FineTuningJob]:
+    """Retrieve a fine-tuning job.
+
+    https://platform.openai.com/docs/api-reference/fine-tuning/retrieve
+    """
+    path = "/fine_tuning/jobs/" + path_param(fine_tuning_job_id, "fine_tuning_job_id")
+    return _request(session, "GET", path, into=FineTuningJob, **options)
+
+
+def cancel_job(
+    session: requests.Session, fine_tuning_job_id: str, **options: Unpack[RequestOptions]
+) -> ApiResponse[FineTuningJob]:
+    """Cancel a fine-tuning job that has not finished.
+
+    https://platform.openai.com/docs/api-reference/fine-tuning/cancel
+    """
+    path = "/fine_tuning/jobs/" + path_param(fine_tuning_job_id, "fine_tuning_job_id") + "/cancel"
+    return _request(session, "POST", path, into=FineTuningJob, **options)
+
+
+def _deep_object(name: str, value: Optional[Mapping[str, str]]) -> Dict[str, str]:
+    """Render an object query parameter as ``name[key]=value`` pairs."""
+    if value is None:
+        return {}
+    if not isinstance(value, Mapping) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in value.items()
+    ):
+        raise TypeError(f"{name} must be a mapping of strings to strings, not {value!r}")
+    return {f"{name}[{key}]": item for key, item in value.items()}
