@@ -1,0 +1,45 @@
+"""A fake OpenAI API server for tests, speaking real HTTP/1.1 on localhost.
+
+Example::
+
+    from openai_lite.testing import FakeOpenAI, error_reply
+
+    with FakeOpenAI() as fake:
+        fake.enqueue(error_reply(429, "Slow down.", type="rate_limit_error"))
+        ...  # point a client at fake.url with fake.api_key
+        assert fake.last.reply_status == 429
+"""
+
+from __future__ import annotations
+
+from . import (  # noqa: F401  (imported to register the built-in routes)
+    _routes_audio,
+    _routes_chat,
+    _routes_embeddings,
+    _routes_files,
+    _routes_fine_tuning,
+    _routes_images,
+    _routes_models,
+    _routes_moderations,
+)
+from ._server import (
+    ApiError,
+    FakeOpenAI,
+    Headers,
+    Part,
+    RecordedRequest,
+    Reply,
+    error_reply,
+    json_reply,
+)
+
+__all__ = [
+    "ApiError",
+    "FakeOpenAI",
+    "Headers",
+    "Part",
+    "RecordedRequest",
+    "Reply",
+    "error_reply",
+    "json_reply",
+]

@@ -1,0 +1,138 @@
+"""Audio routes: transcriptions and translations of a fixed transcript."""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List, Tuple
+
+from ._server import (
+    ApiError,
+    FakeOpenAI,
+    RecordedRequest,
+    Reply,
+    builtin_route,
+    invalid,
+    json_reply,
+)
+
+SENTENCES = {
+    "transcribe": ["Hello, world.", "This is a fake transcription."],
+    "translate": ["Hello, world.", "This is a fake translation."],
+}
+WORD_SECONDS = 0.5
+FORMATS = ("json", "text", "srt", "verbose_json", "vtt")
+_LANGUAGES = {"en": "english", "fr": "french", "de": "german", "es": "spanish"}
+
+
+def _segments(task: str) -> List[Tuple[float, float, str]]:
+    out: List[Tuple[float, float, str]] = []
+    start = 0.0
+    for sentence in SENTENCES[task]:
+        end = start + WORD_SECONDS * len(sentence.split())
+        out.append((start, end, sentence))
+        start = end
+    return out
+
+
+def _timestamp(seconds: float, sep: str) -> str:
+    millis = round(seconds * 1000)
+    hours, rest = divmod(millis, 3600000)
+    minutes, rest = divmod(rest, 60000)
+    return f"{hours:02d}:{minutes:02d}:{rest // 1000:02d}{sep}{rest % 1000:03d}"
+
+
+def _verbose(task: str, language: str, granularities: List[str]) -> Dict[str, Any]:
+    segments = _segments(task)
+    result: Dict[str, Any] = {
+        "task": task,
+        "language": language,
+        "duration": segments[-1][1],
+        "text": " ".join(s[2] for s in segments),
+    }
+    if "segment" in granularities:
+        result["segments"] = [
+            {
+                "id": i,
+                "seek": 0,
+                "start": start,
+                "end": end,
+                "text": " " + text,
+                "tokens": [50364 + 7 * i + j for j in range(len(text.split()))],
+                "temperature": 0.0,
+                "avg_logprob": -0.25,
+                "compression_ratio": 1.0,
+                "no_speech_prob": 0.01,
+            }
+            for i, (start, end, text) in enumerate(segments)
+        ]
+    if "word" in granularities:
+        words = [w for s in segments for w in s[2].split()]
+        result["words"] = [
+            {
+                "word": w.strip(",."),
+                "start": i * WORD_SECONDS,
+                "end": (i + 1) * WORD_SECONDS,
+            }
+            for i, w in enumerate(words)
+        ]
+    return result
+
+
+def _subtitles(task: str, vtt: bool) -> str:
+    blocks: List[str] = []
+    for i, (start, end, text) in enumerate(_segments(task)):
+        sep = "." if vtt else ","
+        times = f"{_timestamp(start, sep)} --> {_timestamp(end, sep)}"
+        cue = f"{times}\n{text}\n"
+        blocks.append(cue if vtt else f"{i + 1}\n{cue}")
+    return ("WEBVTT\n\n" if vtt else "") + "\n".join(blocks)
+
+
+def _audio(task: str, request: RecordedRequest) -> Reply:
+    if "file" not in request.files:
+        raise ApiError(400, "Missing required parameter: 'file'.", param="file")
+    form = request.form
+    if not form.get("model"):
+        raise ApiError(400, "Missing required parameter: 'model'.", param="model")
+    fmt = form.get("response_format") or "json"
+    if fmt not in FORMATS:
+        raise invalid("response_format", "expected one of " + ", ".join(FORMATS))
+    try:
+        float(form.get("temperature") or "0")
+    except ValueError:
+        raise invalid("temperature", "expected a number") from None
+    granularities = [
+        p.text for p in request.parts if p.name == "timestamp_granularities[]"
+    ]
+    if any(g not in ("word", "segment") for g in granularities):
+        raise invalid("timestamp_granularities", "expected 'word' or 'segment'")
+    code = (form.get("language") or "en") if task == "transcribe" else "en"
+    verbose = _verbose(task, _LANGUAGES.get(code, code), granularities or ["segment"])
+    if fmt in ("srt", "vtt"):
+        body = _subtitles(task, fmt == "vtt")
+    elif fmt == "text":
+        body = verbose["text"] + "\n"
+    else:
+        if fmt == "json":
+            verbose = {"text": verbose["text"]}
+        if task == "transcribe":
+            verbose["usage"] = {"type": "duration", "seconds": _segments(task)[-1][1]}
+        return json_reply(verbose)
+    return Reply(
+        200, body=body.encode("utf-8"), content_type="text/plain; charset=utf-8"
+    )
+
+
+@builtin_route("POST", "/audio/transcriptions")
+def transcribe(
+    fake: FakeOpenAI, request: RecordedRequest, params: Dict[str, str]
+) -> Reply:
+    """Transcribe uploaded audio (always the same transcript)."""
+    return _audio("transcribe", request)
+
+
+@builtin_route("POST", "/audio/translations")
+def translate(
+    fake: FakeOpenAI, request: RecordedRequest, params: Dict[str, str]
+) -> Reply:
+    """Translate uploaded audio into English (always the same text)."""
+    return _audio("translate", request)

@@ -1,0 +1,209 @@
+"""Chat completion route with deterministic replies and tool calls."""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Dict, List, Optional, Tuple
+
+from ._server import (
+    FakeOpenAI,
+    RecordedRequest,
+    Reply,
+    builtin_route,
+    count_tokens,
+    invalid,
+    json_body,
+    json_reply,
+    require,
+)
+
+PARIS = "The capital of France is Paris."
+DEFAULT_REPLY = "Hello! This is a reply from the fake OpenAI server."
+SYSTEM_FINGERPRINT = "fp_fake00001"
+
+
+def text_of(content: Any) -> str:
+    """Return the text of message content given as a string or as parts."""
+    if isinstance(content, str):
+        return content
+    if isinstance(content, list):
+        texts = [p.get("text") for p in content if isinstance(p, dict)]
+        return " ".join(t for t in texts if isinstance(t, str))
+    return ""
+
+
+def example_value(schema: Any, prompt: str, depth: int = 0) -> Any:
+    """Return a deterministic value roughly matching a JSON schema."""
+    if not isinstance(schema, dict) or depth > 8:
+        return None
+    if schema.get("enum"):
+        return schema["enum"][0]
+    if "const" in schema:
+        return schema["const"]
+    for key in ("anyOf", "oneOf", "allOf"):
+        if schema.get(key):
+            return example_value(schema[key][0], prompt, depth + 1)
+    kind = schema.get("type")
+    if isinstance(kind, list):
+        kind = next((k for k in kind if k != "null"), "null")
+    if kind == "object" or (kind is None and "properties" in schema):
+        props = schema.get("properties") or {}
+        return {k: example_value(v, prompt, depth + 1) for k, v in props.items()}
+    if kind == "array":
+        items = schema.get("items")
+        return [example_value(items, prompt, depth + 1)] if items else []
+    simple = {"integer": 1, "number": 1, "boolean": True, "null": None}
+    if kind in simple:
+        return simple[kind]
+    return "Paris" if "france" in prompt.lower() else "example"
+
+
+def _reply_text(messages: List[Dict[str, Any]], prompt: str) -> str:
+    last = messages[-1]
+    if last.get("role") == "tool":
+        return "The tool returned: " + text_of(last.get("content"))
+    return PARIS if "france" in prompt.lower() else DEFAULT_REPLY
+
+
+def _pick_tool(
+    body: Dict[str, Any], messages: List[Dict[str, Any]], prompt: str
+) -> Optional[Dict[str, Any]]:
+    tools: List[Dict[str, Any]] = [
+        t["function"]
+        for t in body.get("tools") or []
+        if isinstance(t, dict)
+        and t.get("type") == "function"
+        and isinstance(t.get("function"), dict)
+    ]
+    choice = body.get("tool_choice")
+    if not tools or choice == "none" or messages[-1].get("role") == "tool":
+        return None
+    if isinstance(choice, dict) and isinstance(choice.get("function"), dict):
+        name = choice["function"].get("name")
+        fallback: Dict[str, Any] = {"name": name}
+        return next((t for t in tools if t.get("name") == name), fallback)
+    if choice == "required":
+        return tools[0]
+    lowered = prompt.lower()
+    for tool in tools:
+        name = str(tool.get("name", ""))
+        if name and (
+            name.lower() in lowered or name.lower().replace("_", " ") in lowered
+        ):
+            return tool
+    return None
+
+
+def _truncate(text: str, body: Dict[str, Any]) -> Tuple[str, str]:
+    """Apply ``stop`` and the token limit; return (text, finish_reason)."""
+    stops = body.get("stop")
+    for stop in [stops] if isinstance(stops, str) else stops or []:
+        if isinstance(stop, str) and stop and stop in text:
+            text = text[: text.index(stop)]
+    limit = body.get("max_completion_tokens", body.get("max_tokens"))
+    words = text.split()
+    if (
+        isinstance(limit, int)
+        and not isinstance(limit, bool)
+        and 0 < limit < len(words)
+    ):
+        return " ".join(words[:limit]), "length"
+    return text, "stop"
+
+
+def _content(body: Dict[str, Any], text: str, prompt: str) -> Tuple[str, str]:
+    fmt = body.get("response_format")
+    kind = fmt.get("type") if isinstance(fmt, dict) else None
+    if kind == "json_object":
+        return json.dumps({"answer": text}), "stop"
+    if kind == "json_schema" and isinstance(fmt, dict):
+        schema = (fmt.get("json_schema") or {}).get("schema") or {"type": "object"}
+        return json.dumps(example_value(schema, prompt)), "stop"
+    return _truncate(text, body)
+
+
+def _choice(
+    fake: FakeOpenAI,
+    body: Dict[str, Any],
+    messages: List[Dict[str, Any]],
+    prompt: str,
+    index: int,
+) -> Dict[str, Any]:
+    message: Dict[str, Any] = {"role": "assistant", "content": None, "refusal": None}
+    tool = _pick_tool(body, messages, prompt)
+    if tool is not None:
+        arguments = example_value(tool.get("parameters") or {"type": "object"}, prompt)
+        message["tool_calls"] = [
+            {
+                "id": fake.new_id("call_"),
+                "type": "function",
+                "function": {
+                    "name": tool.get("name"),
+                    "arguments": json.dumps(arguments),
+                },
+            }
+        ]
+        finish = "tool_calls"
+    else:
+        message["content"], finish = _content(
+            body, _reply_text(messages, prompt), prompt
+        )
+        message["annotations"] = []
+    return {
+        "index": index,
+        "message": message,
+        "logprobs": None,
+        "finish_reason": finish,
+    }
+
+
+def _completion_tokens(choice: Dict[str, Any]) -> int:
+    message = choice["message"]
+    calls = message.get("tool_calls") or []
+    return count_tokens(message["content"] or "") + sum(
+        count_tokens(c["function"]["arguments"]) for c in calls
+    )
+
+
+@builtin_route("POST", "/chat/completions")
+def create_chat_completion(
+    fake: FakeOpenAI, request: RecordedRequest, params: Dict[str, str]
+) -> Reply:
+    """Answer a chat completion request (``stream`` is ignored)."""
+    body = json_body(request)
+    model = require(body, "model")
+    messages = require(body, "messages", list)
+    if not messages or not all(isinstance(m, dict) and m.get("role") for m in messages):
+        raise invalid("messages", "expected a non-empty array of messages with roles")
+    n = body.get("n") or 1
+    if isinstance(n, bool) or not isinstance(n, int) or not 1 <= n <= 128:
+        raise invalid("n", "expected an integer between 1 and 128")
+    user_texts = [text_of(m.get("content")) for m in messages if m["role"] == "user"]
+    prompt = user_texts[-1] if user_texts else ""
+    choices = [_choice(fake, body, messages, prompt, i) for i in range(n)]
+    prompt_tokens = sum(count_tokens(text_of(m.get("content"))) for m in messages)
+    completion_tokens = sum(_completion_tokens(c) for c in choices)
+    usage = {
+        "prompt_tokens": prompt_tokens,
+        "completion_tokens": completion_tokens,
+        "total_tokens": prompt_tokens + completion_tokens,
+        "prompt_tokens_details": {"cached_tokens": 0, "audio_tokens": 0},
+        "completion_tokens_details": {
+            "reasoning_tokens": 0,
+            "audio_tokens": 0,
+            "accepted_prediction_tokens": 0,
+            "rejected_prediction_tokens": 0,
+        },
+    }
+    return json_reply(
+        {
+            "id": fake.new_id("chatcmpl-", 29),
+            "object": "chat.completion",
+            "created": fake.now(),
+            "model": model,
+            "choices": choices,
+            "usage": usage,
+            "service_tier": "default",
+            "system_fingerprint": SYSTEM_FINGERPRINT,
+        }
+    )

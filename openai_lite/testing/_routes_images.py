@@ -1,0 +1,87 @@
+"""Image routes: generations and variations, returning a tiny PNG."""
+
+from __future__ import annotations
+
+import base64
+import struct
+import zlib
+from typing import Any, Dict, List
+
+from ._server import (
+    ApiError,
+    FakeOpenAI,
+    RecordedRequest,
+    Reply,
+    builtin_route,
+    form_int,
+    invalid,
+    json_body,
+    json_reply,
+    require,
+)
+
+
+def _png_chunk(kind: bytes, data: bytes) -> bytes:
+    crc = zlib.crc32(kind + data) & 0xFFFFFFFF
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", crc)
+
+
+def tiny_png() -> bytes:
+    """Return a valid 1x1 opaque white PNG."""
+    header = struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)
+    pixels = zlib.compress(b"\x00\xff\xff\xff")
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + _png_chunk(b"IHDR", header)
+        + _png_chunk(b"IDAT", pixels)
+        + _png_chunk(b"IEND", b"")
+    )
+
+
+PNG = tiny_png()
+PNG_B64 = base64.b64encode(PNG).decode("ascii")
+
+
+def images_response(
+    fake: FakeOpenAI, n: Any, response_format: Any, revised_prompt: str = ""
+) -> Dict[str, Any]:
+    """Build an ImagesResponse with *n* images."""
+    if isinstance(n, bool) or not isinstance(n, int) or not 1 <= n <= 10:
+        raise invalid("n", "expected an integer between 1 and 10")
+    if response_format not in ("url", "b64_json"):
+        raise invalid("response_format", "expected 'url' or 'b64_json'")
+    data: List[Dict[str, Any]] = []
+    for _ in range(n):
+        if response_format == "url":
+            item = {
+                "url": f"https://images.fake-openai.invalid/{fake.new_id('img-')}.png"
+            }
+        else:
+            item = {"b64_json": PNG_B64}
+        if revised_prompt:
+            item["revised_prompt"] = revised_prompt
+        data.append(item)
+    return {"created": fake.now(), "data": data}
+
+
+@builtin_route("POST", "/images/generations")
+def create_image(
+    fake: FakeOpenAI, request: RecordedRequest, params: Dict[str, str]
+) -> Reply:
+    """Generate images from a prompt."""
+    body = json_body(request)
+    prompt = require(body, "prompt")
+    revised = prompt if body.get("model") == "dall-e-3" else ""
+    fmt = body.get("response_format") or "url"
+    return json_reply(images_response(fake, body.get("n", 1), fmt, revised))
+
+
+@builtin_route("POST", "/images/variations")
+def create_variation(
+    fake: FakeOpenAI, request: RecordedRequest, params: Dict[str, str]
+) -> Reply:
+    """Create variations of an uploaded image."""
+    if "image" not in request.files:
+        raise ApiError(400, "Missing required parameter: 'image'.", param="image")
+    fmt = request.form.get("response_format") or "url"
+    return json_reply(images_response(fake, form_int(request, "n", 1), fmt))
