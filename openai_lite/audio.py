@@ -1,0 +1,346 @@
+"""The Audio API: transcribe audio, or translate it into English.
+
+The type of ``data`` follows ``response_format``: a dataclass for ``json`` (the default),
+``verbose_json`` and ``diarized_json``, the body as a ``str`` for ``text``, ``srt`` and ``vtt``.
+
+https://platform.openai.com/docs/api-reference/audio
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Dict, List, Literal, Optional, Sequence, Union, overload
+
+import requests
+
+from ._model import Model
+from ._multipart import FileInput
+from ._request import _request, form_of
+from ._response import ApiResponse
+
+if TYPE_CHECKING:
+    from typing_extensions import Unpack
+
+    from ._request import RequestOptions
+
+    # The keyword arguments of the overloads below besides file, model and response_format;
+    # mypy checks that the implementations accept every one of them.
+    class _TranscribeOptions(RequestOptions, total=False):
+        chunking_strategy: Union[Literal["auto"], Dict[str, Any], None]
+        include: Optional[Sequence[Literal["logprobs"]]]
+        keywords: Optional[Sequence[str]]
+        known_speaker_names: Optional[Sequence[str]]
+        known_speaker_references: Optional[Sequence[str]]
+        language: Optional[str]
+        languages: Optional[Sequence[str]]
+        prompt: Optional[str]
+        temperature: Optional[float]
+        timestamp_granularities: Optional[Sequence[Literal["word", "segment"]]]
+
+    class _TranslateOptions(RequestOptions, total=False):
+        prompt: Optional[str]
+        temperature: Optional[float]
+
+
+__all__ = [
+    "Transcription",
+    "TranscriptionVerbose",
+    "TranscriptionDiarized",
+    "TranscriptionSegment",
+    "TranscriptionDiarizedSegment",
+    "TranscriptionWord",
+    "TranscriptionLogprob",
+    "TranscriptionLanguage",
+    "TranscriptionUsage",
+    "TranscriptionUsageTokens",
+    "TranscriptionUsageInputDetails",
+    "TranscriptionUsageDuration",
+    "Translation",
+    "TranslationVerbose",
+    "transcribe",
+    "translate",
+]
+
+
+@dataclass
+class TranscriptionUsageInputDetails(Model):
+    """A breakdown of the input tokens."""
+
+    text_tokens: Optional[int] = None
+    audio_tokens: Optional[int] = None
+
+
+@dataclass
+class TranscriptionUsageTokens(Model):
+    """Usage of a model billed by tokens."""
+
+    type: Literal["tokens"] = "tokens"
+    input_tokens: int = 0
+    output_tokens: int = 0
+    total_tokens: int = 0
+    input_token_details: Optional[TranscriptionUsageInputDetails] = None
+
+
+@dataclass
+class TranscriptionUsageDuration(Model):
+    """Usage of a model billed by the duration of the audio."""
+
+    type: Literal["duration"] = "duration"
+    seconds: Optional[float] = None
+
+
+#: Either kind of usage, told apart by ``type``.
+TranscriptionUsage = Union[TranscriptionUsageTokens, TranscriptionUsageDuration]
+
+
+@dataclass
+class TranscriptionLogprob(Model):
+    """A token of the transcript with its log probability."""
+
+    token: Optional[str] = None
+    logprob: Optional[float] = None
+    bytes: Optional[List[int]] = None
+
+
+@dataclass
+class TranscriptionLanguage(Model):
+    """A language detected in the audio."""
+
+    code: str
+
+
+@dataclass
+class Transcription(Model):
+    """The transcript (``response_format="json"``)."""
+
+    text: str
+    usage: Optional[TranscriptionUsage] = None
+    logprobs: Optional[List[TranscriptionLogprob]] = None
+    languages: Optional[List[TranscriptionLanguage]] = None
+
+
+@dataclass
+class TranscriptionSegment(Model):
+    """A segment of the transcript, with timestamps in seconds and decoding details."""
+
+    id: int
+    seek: Optional[int] = None
+    start: Optional[float] = None
+    end: Optional[float] = None
+    text: Optional[str] = None
+    tokens: Optional[List[int]] = None
+    temperature: Optional[float] = None
+    avg_logprob: Optional[float] = None
+    compression_ratio: Optional[float] = None
+    no_speech_prob: Optional[float] = None
+
+
+@dataclass
+class TranscriptionWord(Model):
+    """A word of the transcript, with timestamps in seconds."""
+
+    word: str
+    start: Optional[float] = None
+    end: Optional[float] = None
+
+
+@dataclass
+class TranscriptionVerbose(Model):
+    """The transcript with its language, duration and timestamps (``response_format="verbose_json"``).
+
+    ``segments`` and ``words`` are there as ``timestamp_granularities`` asked (segments by default).
+    """
+
+    text: str
+    language: Optional[str] = None
+    duration: Optional[float] = None
+    segments: Optional[List[TranscriptionSegment]] = None
+    words: Optional[List[TranscriptionWord]] = None
+    usage: Optional[TranscriptionUsageDuration] = None
+
+
+@dataclass
+class TranscriptionDiarizedSegment(Model):
+    """A segment of the transcript said by one speaker."""
+
+    id: str
+    type: str = "transcript.text.segment"
+    start: Optional[float] = None
+    end: Optional[float] = None
+    text: Optional[str] = None
+    speaker: Optional[str] = None
+
+
+@dataclass
+class TranscriptionDiarized(Model):
+    """The transcript annotated with speakers (``response_format="diarized_json"``)."""
+
+    text: str
+    segments: List[TranscriptionDiarizedSegment]
+    task: str = "transcribe"
+    duration: Optional[float] = None
+    usage: Optional[TranscriptionUsage] = None
+
+
+@dataclass
+class Translation(Model):
+    """The English translation (``response_format="json"``)."""
+
+    text: str
+
+
+@dataclass
+class TranslationVerbose(Model):
+    """The translation with its language, duration and segments (``response_format="verbose_json"``)."""
+
+    text: str
+    language: Optional[str] = None
+    duration: Optional[float] = None
+    segments: Optional[List[TranscriptionSegment]] = None
+
+
+_TRANSCRIPTIONS: Dict[Optional[str], type] = {
+    None: Transcription,
+    "json": Transcription,
+    "verbose_json": TranscriptionVerbose,
+    "diarized_json": TranscriptionDiarized,
+}
+_TRANSLATIONS: Dict[Optional[str], type] = {
+    None: Translation,
+    "json": Translation,
+    "verbose_json": TranslationVerbose,
+}
+_TextFormat = Literal["text", "srt", "vtt"]
+
+
+@overload
+def transcribe(
+    session: requests.Session,
+    *,
+    file: FileInput,
+    model: str,
+    response_format: Optional[Literal["json"]] = None,
+    **options: Unpack[_TranscribeOptions],
+) -> ApiResponse[Transcription]: ...
+@overload
+def transcribe(
+    session: requests.Session,
+    *,
+    file: FileInput,
+    model: str,
+    response_format: Literal["verbose_json"],
+    **options: Unpack[_TranscribeOptions],
+) -> ApiResponse[TranscriptionVerbose]: ...
+@overload
+def transcribe(
+    session: requests.Session,
+    *,
+    file: FileInput,
+    model: str,
+    response_format: Literal["diarized_json"],
+    **options: Unpack[_TranscribeOptions],
+) -> ApiResponse[TranscriptionDiarized]: ...
+@overload
+def transcribe(
+    session: requests.Session,
+    *,
+    file: FileInput,
+    model: str,
+    response_format: _TextFormat,
+    **options: Unpack[_TranscribeOptions],
+) -> ApiResponse[str]: ...
+@overload
+def transcribe(
+    session: requests.Session,
+    *,
+    file: FileInput,
+    model: str,
+    response_format: str,
+    **options: Unpack[_TranscribeOptions],
+) -> ApiResponse[Union[Transcription, TranscriptionVerbose, TranscriptionDiarized, str]]: ...
+def transcribe(
+    session: requests.Session,
+    *,
+    file: FileInput,
+    model: str,
+    chunking_strategy: Union[Literal["auto"], Dict[str, Any], None] = None,
+    include: Optional[Sequence[Literal["logprobs"]]] = None,
+    keywords: Optional[Sequence[str]] = None,
+    known_speaker_names: Optional[Sequence[str]] = None,
+    known_speaker_references: Optional[Sequence[str]] = None,
+    language: Optional[str] = None,
+    languages: Optional[Sequence[str]] = None,
+    prompt: Optional[str] = None,
+    response_format: Optional[str] = None,
+    temperature: Optional[float] = None,
+    timestamp_granularities: Optional[Sequence[Literal["word", "segment"]]] = None,
+    **options: Unpack[RequestOptions],
+) -> ApiResponse[Any]:
+    """Transcribe audio (flac, m4a, mp3, mp4, mpeg, mpga, ogg, wav or webm) into text.
+
+    ``file`` is a path, an open binary file, bytes, or a ``(filename, content[,
+    content_type])`` tuple; the API tells the format by the file name's extension. Lists
+    are sent as repeated ``name[]`` fields.
+
+    https://platform.openai.com/docs/api-reference/audio/createTranscription
+    """
+    form = form_of(locals(), files=("file",))
+    into = _TRANSCRIPTIONS.get(response_format, str)
+    return _request(session, "POST", "/audio/transcriptions", form=form, into=into, **options)
+
+
+@overload
+def translate(
+    session: requests.Session,
+    *,
+    file: FileInput,
+    model: str,
+    response_format: Optional[Literal["json"]] = None,
+    **options: Unpack[_TranslateOptions],
+) -> ApiResponse[Translation]: ...
+@overload
+def translate(
+    session: requests.Session,
+    *,
+    file: FileInput,
+    model: str,
+    response_format: Literal["verbose_json"],
+    **options: Unpack[_TranslateOptions],
+) -> ApiResponse[TranslationVerbose]: ...
+@overload
+def translate(
+    session: requests.Session,
+    *,
+    file: FileInput,
+    model: str,
+    response_format: _TextFormat,
+    **options: Unpack[_TranslateOptions],
+) -> ApiResponse[str]: ...
+@overload
+def translate(
+    session: requests.Session,
+    *,
+    file: FileInput,
+    model: str,
+    response_format: str,
+    **options: Unpack[_TranslateOptions],
+) -> ApiResponse[Union[Translation, TranslationVerbose, str]]: ...
+def translate(
+    session: requests.Session,
+    *,
+    file: FileInput,
+    model: str,
+    prompt: Optional[str] = None,
+    response_format: Optional[str] = None,
+    temperature: Optional[float] = None,
+    **options: Unpack[RequestOptions],
+) -> ApiResponse[Any]:
+    """Translate audio into English text.
+
+    ``file`` is taken as by :func:`transcribe`.
+
+    https://platform.openai.com/docs/api-reference/audio/createTranslation
+    """
+    form = form_of(locals(), files=("file",))
+    into = _TRANSLATIONS.get(response_format, str)
+    return _request(session, "POST", "/audio/translations", form=form, into=into, **options)
