@@ -16,8 +16,8 @@ from urllib.parse import quote
 
 import requests
 from requests.auth import AuthBase
-from urllib3.exceptions import HTTPError as _Urllib3Error
 from urllib3.exceptions import ConnectTimeoutError, ReadTimeoutError
+from urllib3.exceptions import HTTPError as _Urllib3Error
 
 from ._errors import APIConnectionError, APIResponseValidationError, APITimeoutError, OpenAIError
 from ._model import DecodeError, Model, decoder_for
@@ -90,7 +90,8 @@ def body_of(params: Dict[str, Any]) -> Dict[str, Any]:
 def form_of(params: Dict[str, Any], *, files: Sequence[str]) -> List[Tuple[str, Union[str, FilePart]]]:
     """Build multipart fields from a function's ``locals()``; *files* names the file arguments.
 
-    A list value becomes one ``name[]`` field per item, as the API expects.
+    A list becomes one ``name[]`` field per item and an object one ``name[key]`` field per
+    key, as the API expects.
     """
     fields: List[Tuple[str, Union[str, FilePart]]] = []
     for name, value in body_of(params).items():
@@ -100,6 +101,8 @@ def form_of(params: Dict[str, Any], *, files: Sequence[str]) -> List[Tuple[str, 
             fields += [(key, file_part(item, name)) for item in items]
         elif isinstance(value, (list, tuple)):
             fields += [(f"{name}[]", form_value(item)) for item in value]
+        elif isinstance(value, Mapping):
+            fields += [(f"{name}[{k}]", form_value(v)) for k, v in value.items() if v is not None]
         else:
             fields.append((name, form_value(value)))
     return fields

@@ -6,12 +6,12 @@ https://platform.openai.com/docs/api-reference/files
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, List, Literal, Mapping, Optional, Tuple, Union
+from typing import TYPE_CHECKING, List, Literal, Mapping, Optional, Union
 
 import requests
 
 from ._model import Model
-from ._multipart import FileInput, FilePart, form_value
+from ._multipart import FileInput
 from ._request import _request, form_of, path_param
 from ._response import ApiResponse
 
@@ -96,8 +96,9 @@ def create(
 
     https://platform.openai.com/docs/api-reference/files/create
     """
-    form = form_of({**locals(), "expires_after": None}, files=("file",))
-    form += _bracketed("expires_after", expires_after)
+    if expires_after is not None and not isinstance(expires_after, Mapping):
+        raise TypeError(f"expires_after must be a mapping with 'anchor' and 'seconds', not {expires_after!r}")
+    form = form_of(locals(), files=("file",))
     return _request(session, "POST", "/files", form=form, into=FileObject, **options)
 
 
@@ -121,12 +122,3 @@ def delete(
     """
     path = "/files/" + path_param(file_id, "file_id")
     return _request(session, "DELETE", path, into=FileDeleted, **options)
-
-
-def _bracketed(name: str, value: Optional[Mapping[str, Any]]) -> List[Tuple[str, Union[str, FilePart]]]:
-    """Render an object argument as ``name[key]`` form fields."""
-    if value is None:
-        return []
-    if not isinstance(value, Mapping):
-        raise TypeError(f"{name} must be a mapping such as {{'anchor': ..., 'seconds': ...}}, not {value!r}")
-    return [(f"{name}[{key}]", form_value(item)) for key, item in value.items() if item is not None]

@@ -72,7 +72,9 @@ def test_model_names_cannot_leave_their_endpoint(
 
 
 @pytest.mark.parametrize("bad", ["", None, 42, ".", ".."])
-def test_bad_model_name_is_refused_before_sending(fake: FakeOpenAI, session: OpenAISession, bad: object) -> None:
+def test_bad_model_name_is_refused_before_sending(
+    fake: FakeOpenAI, session: OpenAISession, bad: object
+) -> None:
     with pytest.raises(ValueError, match="model must"):
         models.retrieve(session, bad)  # type: ignore[arg-type]
     assert fake.requests == []
