@@ -68,7 +68,7 @@ class ApiResponse(Generic[T]):
             raise self.exception()
         return self._data  # type: ignore[return-value]
 
-    def raise_for_status(self) -> "ApiResponse[T]":
+    def raise_for_status(self) -> ApiResponse[T]:
         """Raise the typed error of a failed call; return the response itself otherwise."""
         if not self.ok:
             raise self.exception()

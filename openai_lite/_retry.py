@@ -42,7 +42,7 @@ class OpenAIRetry(Retry):
     RETRY_AFTER_MAX = 60.0
 
     @classmethod
-    def for_tries(cls, max_retries: int, *, backoff_factor: float = 0.5) -> "OpenAIRetry":
+    def for_tries(cls, max_retries: int, *, backoff_factor: float = 0.5) -> OpenAIRetry:
         """Build the policy for *max_retries* retries (0 turns retrying off)."""
         return cls(
             total=max_retries,
@@ -106,8 +106,8 @@ class OpenAIRetry(Retry):
         response: Any = None,
         error: Optional[Exception] = None,
         _pool: Any = None,
-        _stacktrace: Optional["TracebackType"] = None,
-    ) -> "OpenAIRetry":
+        _stacktrace: Optional[TracebackType] = None,
+    ) -> OpenAIRetry:
         if error is None and response is not None and not self.should_retry(response):
             # urllib3 returns the response as it is when raise_on_status is off.
             raise MaxRetryError(_pool, url or "", ResponseError("not retryable"))
