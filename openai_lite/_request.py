@@ -208,7 +208,19 @@ def _request(
     finally:
         if isinstance(data, MultipartBody):
             data.close()
+    if not stream:
+        _check_complete(resp)
     return _wrap(resp, into)
+
+
+def _check_complete(resp: requests.Response) -> None:
+    """Raise for a body shorter than its Content-Length (urllib3 1.26 accepts one silently)."""
+    expected = resp.headers.get("Content-Length", "")
+    tell = getattr(resp.raw, "tell", None)
+    if expected.isdigit() and tell is not None and tell() < int(expected):
+        raise APIConnectionError(
+            f"Connection closed after {tell()} of {expected} bytes of the response body"
+        )
 
 
 def _timed_out(exc: BaseException) -> bool:

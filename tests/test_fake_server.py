@@ -403,8 +403,12 @@ def test_drop_mid_body_with_requests(fake: FakeOpenAI, http: requests.Session) -
     fake.enqueue(json_reply({"data": "x" * 100}, headers={}), times=1)
     fake.enqueue(Reply(body=b'{"data": "' + b"x" * 100 + b'"}', drop="mid_body"))
     assert http.get(fake.url + "/models").status_code == 200
-    with pytest.raises(requests.exceptions.RequestException):
-        http.get(fake.url + "/models")
+    # urllib3 2.x raises on the short body; urllib3 1.26 returns it short.
+    try:
+        short = http.get(fake.url + "/models")
+    except requests.exceptions.RequestException:
+        return
+    assert len(short.content) < int(short.headers["Content-Length"])
 
 
 def test_drop_mid_stream_chunks(fake: FakeOpenAI, raw: RawRequest) -> None:
