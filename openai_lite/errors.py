@@ -1,33 +1,4 @@
-"""The exceptions raised by openai_lite; see :mod:`openai_lite._errors` for the tree."""
+"""The exceptions raised by openai_lite; :mod:`openai_lite._errors` draws their tree."""
 
-from ._errors import (
-    APIConnectionError,
-    APIResponseValidationError,
-    APIStatusError,
-    APITimeoutError,
-    AuthenticationError,
-    BadRequestError,
-    ConflictError,
-    InternalServerError,
-    NotFoundError,
-    OpenAIError,
-    PermissionDeniedError,
-    RateLimitError,
-    UnprocessableEntityError,
-)
-
-__all__ = [
-    "OpenAIError",
-    "APIConnectionError",
-    "APITimeoutError",
-    "APIResponseValidationError",
-    "APIStatusError",
-    "BadRequestError",
-    "AuthenticationError",
-    "PermissionDeniedError",
-    "NotFoundError",
-    "ConflictError",
-    "UnprocessableEntityError",
-    "RateLimitError",
-    "InternalServerError",
-]
+from ._errors import *  # noqa: F403
+from ._errors import __all__ as __all__
