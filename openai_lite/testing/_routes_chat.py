@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any, Dict, List, Optional, Tuple
 
+from ._routes_chat_store import remember
 from ._server import (
     FakeOpenAI,
     RecordedRequest,
@@ -15,6 +17,7 @@ from ._server import (
     json_body,
     json_reply,
     require,
+    sse_reply,
 )
 
 PARIS = "The capital of France is Paris."
@@ -169,7 +172,7 @@ def _completion_tokens(choice: Dict[str, Any]) -> int:
 def create_chat_completion(
     fake: FakeOpenAI, request: RecordedRequest, params: Dict[str, str]
 ) -> Reply:
-    """Answer a chat completion request (``stream`` is ignored)."""
+    """Answer a chat completion request, streamed as chunks when ``stream`` is true."""
     body = json_body(request)
     model = require(body, "model")
     messages = require(body, "messages", list)
@@ -195,15 +198,60 @@ def create_chat_completion(
             "rejected_prediction_tokens": 0,
         },
     }
-    return json_reply(
-        {
-            "id": fake.new_id("chatcmpl-", 29),
-            "object": "chat.completion",
-            "created": fake.now(),
-            "model": model,
-            "choices": choices,
-            "usage": usage,
-            "service_tier": "default",
-            "system_fingerprint": SYSTEM_FINGERPRINT,
-        }
-    )
+    completion = {
+        "id": fake.new_id("chatcmpl-", 29),
+        "object": "chat.completion",
+        "created": fake.now(),
+        "model": model,
+        "choices": choices,
+        "usage": usage,
+        "service_tier": "default",
+        "system_fingerprint": SYSTEM_FINGERPRINT,
+    }
+    remember(fake, body, completion)
+    if body.get("stream") is True:
+        return _stream(completion, body)
+    return json_reply(completion)
+
+
+def sse_pieces(text: str) -> List[str]:
+    """Cut *text* the way a streamed answer arrives: a word with the space before it."""
+    return re.findall(r"\s*\S+|\s+", text)
+
+
+def _stream(completion: Dict[str, Any], body: Dict[str, Any]) -> Reply:
+    """The completion as chunked server-sent events, one chunk per event, then ``[DONE]``."""
+    options = body.get("stream_options")
+    with_usage = isinstance(options, dict) and options.get("include_usage") is True
+    keys = ("id", "created", "model", "service_tier", "system_fingerprint")
+    head = {"object": "chat.completion.chunk", **{k: completion[k] for k in keys}}
+    if with_usage:
+        head["usage"] = None
+
+    def chunk(index: int, delta: Dict[str, Any], finish: Optional[str] = None) -> Dict[str, Any]:
+        choice = {"index": index, "delta": delta, "logprobs": None, "finish_reason": finish}
+        return {**head, "choices": [choice]}
+
+    events: List[Any] = []
+    for choice in completion["choices"]:
+        index, message = choice["index"], choice["message"]
+        calls = message.get("tool_calls") or []
+        if calls:
+            first = [
+                {**c, "index": i, "function": {**c["function"], "arguments": ""}}
+                for i, c in enumerate(calls)
+            ]
+            delta = {"role": "assistant", "content": None, "tool_calls": first, "refusal": None}
+            events.append(chunk(index, delta))
+            for i, call in enumerate(calls):
+                arguments = call["function"]["arguments"]
+                for start in range(0, len(arguments), 8):
+                    piece = {"index": i, "function": {"arguments": arguments[start : start + 8]}}
+                    events.append(chunk(index, {"tool_calls": [piece]}))
+        else:
+            events.append(chunk(index, {"role": "assistant", "content": "", "refusal": None}))
+            events.extend(chunk(index, {"content": piece}) for piece in sse_pieces(message["content"]))
+        events.append(chunk(index, {}, choice["finish_reason"]))
+    if with_usage:
+        events.append({**head, "choices": [], "usage": completion["usage"]})
+    return sse_reply(events)
