@@ -1,0 +1,329 @@
+"""Responses routes: create (JSON or streamed), retrieve, delete, cancel and input items."""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Dict, List, Optional, Tuple, cast
+
+from ._routes_chat import DEFAULT_REPLY, PARIS, example_value, sse_pieces
+from ._routes_chat_store import cursor_page
+from ._server import (
+    ApiError,
+    FakeOpenAI,
+    RecordedRequest,
+    Reply,
+    builtin_route,
+    builtin_seed,
+    count_tokens,
+    invalid,
+    json_body,
+    json_reply,
+    not_found,
+    require,
+    sse_reply,
+)
+
+#: Fields of the request that the response echoes, with their defaults.
+_ECHOED: Dict[str, Any] = {
+    "background": False,
+    "instructions": None,
+    "max_output_tokens": None,
+    "max_tool_calls": None,
+    "metadata": {},
+    "parallel_tool_calls": True,
+    "previous_response_id": None,
+    "prompt_cache_key": None,
+    "safety_identifier": None,
+    "temperature": 1.0,
+    "tool_choice": "auto",
+    "top_logprobs": 0,
+    "top_p": 1.0,
+    "truncation": "disabled",
+}
+
+
+@builtin_seed
+def _seed(fake: FakeOpenAI) -> None:
+    setattr(fake, "stored_responses", {})  # noqa: B010  (state added by this module)
+
+
+def stored_responses(fake: FakeOpenAI) -> Dict[str, Dict[str, Any]]:
+    """The stored responses by id, each ``{"response": ..., "input": [...]}``."""
+    return cast(Dict[str, Dict[str, Any]], getattr(fake, "stored_responses"))  # noqa: B009
+
+
+def _get(fake: FakeOpenAI, response_id: str) -> Dict[str, Any]:
+    entry = stored_responses(fake).get(response_id)
+    if entry is None:
+        raise not_found("response", response_id, "response_id")
+    return entry
+
+
+def _input_items(fake: FakeOpenAI, given: Any) -> List[Dict[str, Any]]:
+    """Normalise the ``input`` parameter into stored items, each with an id."""
+    if given is None:
+        return []
+    if isinstance(given, str):
+        given = [{"role": "user", "content": given}]
+    if not isinstance(given, list) or not all(isinstance(i, dict) for i in given):
+        raise invalid("input", "expected a string or an array of input items")
+    items: List[Dict[str, Any]] = []
+    for raw in given:
+        item = dict(raw)
+        kind = item.setdefault("type", "message")
+        if kind == "message":
+            role = item.get("role")
+            if role not in ("user", "assistant", "system", "developer"):
+                raise invalid("input", "a message needs a role")
+            content = item.get("content")
+            part = "output_text" if role == "assistant" else "input_text"
+            if isinstance(content, str):
+                text: Dict[str, Any] = {"type": part, "text": content}
+                if part == "output_text":
+                    text.update(annotations=[], logprobs=[])
+                item["content"] = [text]
+            item.setdefault("id", fake.new_id("msg_", 48))
+            item.setdefault("status", "completed")
+        elif kind == "function_call_output":
+            item.setdefault("id", fake.new_id("fc_", 48))
+            item.setdefault("status", "completed")
+        else:
+            item.setdefault("id", fake.new_id("item_", 48))
+        items.append(item)
+    return items
+
+
+def _text_of(item: Dict[str, Any]) -> str:
+    content = item.get("content")
+    if isinstance(content, str):
+        return content
+    parts = content if isinstance(content, list) else []
+    return " ".join(str(p.get("text", "")) for p in parts if isinstance(p, dict))
+
+
+def _pick_tool(body: Dict[str, Any], prompt: str) -> Optional[Dict[str, Any]]:
+    tools = [t for t in body.get("tools") or [] if isinstance(t, dict) and t.get("type") == "function"]
+    choice = body.get("tool_choice")
+    if not tools or choice == "none":
+        return None
+    if isinstance(choice, dict) and choice.get("type") == "function":
+        return next((t for t in tools if t.get("name") == choice.get("name")), None)
+    if choice == "required":
+        return tools[0]
+    lowered = prompt.lower()
+    return next((t for t in tools if str(t.get("name", "\0")).lower() in lowered), None)
+
+
+def _output(fake: FakeOpenAI, body: Dict[str, Any], items: List[Dict[str, Any]]) -> Dict[str, Any]:
+    """The one output item of a response: a function call, or a message."""
+    user = [_text_of(i) for i in items if i.get("type") == "message" and i.get("role") == "user"]
+    prompt = user[-1] if user else ""
+    tool = _pick_tool(body, prompt) if not (items and items[-1]["type"] == "function_call_output") else None
+    if tool is not None:
+        arguments = example_value(tool.get("parameters") or {"type": "object"}, prompt)
+        return {
+            "id": fake.new_id("fc_", 48),
+            "type": "function_call",
+            "status": "completed",
+            "arguments": json.dumps(arguments),
+            "call_id": fake.new_id("call_", 24),
+            "name": tool.get("name"),
+        }
+    if items and items[-1]["type"] == "function_call_output":
+        text = "The tool returned: " + str(items[-1].get("output"))
+    else:
+        text = PARIS if "france" in prompt.lower() else DEFAULT_REPLY
+    fmt = (body.get("text") or {}).get("format") or {}
+    if fmt.get("type") == "json_schema":
+        text = json.dumps(example_value(fmt.get("schema") or {"type": "object"}, prompt))
+    elif fmt.get("type") == "json_object":
+        text = json.dumps({"answer": text})
+    return {
+        "id": fake.new_id("msg_", 48),
+        "type": "message",
+        "status": "completed",
+        "role": "assistant",
+        "content": [{"type": "output_text", "text": text, "annotations": [], "logprobs": []}],
+    }
+
+
+def _tools(body: Dict[str, Any]) -> List[Dict[str, Any]]:
+    tools = body.get("tools") or []
+    if not isinstance(tools, list):
+        raise invalid("tools", "expected an array")
+    return [
+        {"description": None, **t} if isinstance(t, dict) and t.get("type") == "function" else t
+        for t in tools
+    ]
+
+
+def _build(fake: FakeOpenAI, body: Dict[str, Any]) -> Tuple[Dict[str, Any], List[Dict[str, Any]]]:
+    """Check a create request; return the completed response and its input items."""
+    model = require(body, "model")
+    previous = body.get("previous_response_id")
+    if previous is not None and previous not in stored_responses(fake):
+        raise ApiError(
+            404,
+            f"Previous response with id '{previous}' not found.",
+            param="previous_response_id",
+            code="previous_response_not_found",
+        )
+    if body.get("background") and body.get("store") is False:
+        raise invalid("background", "background mode requires store=true")
+    items = _input_items(fake, body.get("input"))
+    output = _output(fake, body, items)
+    output_tokens = count_tokens(output.get("arguments") or output.get("content", [{}])[0].get("text", ""))
+    input_tokens = sum(count_tokens(_text_of(i)) for i in items if i["type"] == "message")
+    conversation = body.get("conversation")
+    response: Dict[str, Any] = {
+        "id": fake.new_id("resp_", 48),
+        "object": "response",
+        "created_at": fake.now(),
+        "status": "completed",
+        "completed_at": fake.now(),
+        "error": None,
+        "incomplete_details": None,
+        "model": model,
+        "output": [output],
+        "reasoning": {"effort": None, "summary": None, **(body.get("reasoning") or {})},
+        "service_tier": body.get("service_tier") or "default",
+        "store": body.get("store") is not False,
+        "text": body.get("text") or {"format": {"type": "text"}, "verbosity": "medium"},
+        "tools": _tools(body),
+        "usage": {
+            "input_tokens": input_tokens,
+            "input_tokens_details": {"cached_tokens": 0, "cache_write_tokens": 0},
+            "output_tokens": output_tokens,
+            "output_tokens_details": {"reasoning_tokens": 0},
+            "total_tokens": input_tokens + output_tokens,
+        },
+        "conversation": {"id": conversation} if isinstance(conversation, str) else conversation,
+    }
+    for name, default in _ECHOED.items():
+        value = body.get(name)
+        response[name] = default if value is None else value
+    if isinstance(body.get("user"), str):
+        response["user"] = body["user"]
+    return response, items
+
+
+@builtin_route("POST", "/responses")
+def create_response(fake: FakeOpenAI, request: RecordedRequest, params: Dict[str, str]) -> Reply:
+    """Answer with a message (or a function call), stored unless ``store`` is false."""
+    body = json_body(request)
+    response, items = _build(fake, body)
+    if body.get("background"):
+        response.update(status="queued", completed_at=None)
+        pending = {k: v for k, v in response.items() if k != "usage"}
+        pending["output"] = []
+        stored_responses(fake)[response["id"]] = {"response": pending, "input": items, "final": response}
+        return json_reply(pending)
+    if response["store"]:
+        stored_responses(fake)[response["id"]] = {"response": response, "input": items}
+    if body.get("stream"):
+        return sse_reply(_events(response), done=False)
+    return json_reply(response)
+
+
+@builtin_route("GET", "/responses/{response_id}")
+def retrieve_response(fake: FakeOpenAI, request: RecordedRequest, params: Dict[str, str]) -> Reply:
+    """Return a stored response; a queued background response is done when next read."""
+    entry = _get(fake, params["response_id"])
+    final = entry.pop("final", None)
+    if final is not None:
+        final["status"] = "completed"
+        final["completed_at"] = fake.now()
+        entry["response"] = final
+    return json_reply(entry["response"])
+
+
+@builtin_route("DELETE", "/responses/{response_id}")
+def delete_response(fake: FakeOpenAI, request: RecordedRequest, params: Dict[str, str]) -> Reply:
+    """Forget a stored response."""
+    response_id = _get(fake, params["response_id"])["response"]["id"]
+    del stored_responses(fake)[response_id]
+    return json_reply({"id": response_id, "object": "response", "deleted": True})
+
+
+@builtin_route("POST", "/responses/{response_id}/cancel")
+def cancel_response(fake: FakeOpenAI, request: RecordedRequest, params: Dict[str, str]) -> Reply:
+    """Cancel a background response that has not finished."""
+    entry = _get(fake, params["response_id"])
+    response = entry["response"]
+    if not response.get("background"):
+        raise ApiError(400, "Only responses created with background=true can be cancelled.")
+    if response["status"] not in ("queued", "in_progress", "cancelled"):
+        raise ApiError(400, f"Cannot cancel a response with status '{response['status']}'.")
+    entry.pop("final", None)
+    response["status"] = "cancelled"
+    return json_reply(response)
+
+
+@builtin_route("GET", "/responses/{response_id}/input_items")
+def list_input_items(fake: FakeOpenAI, request: RecordedRequest, params: Dict[str, str]) -> Reply:
+    """List a stored response's input items, newest first unless ``order=asc``."""
+    entry = _get(fake, params["response_id"])
+    return json_reply(cursor_page(entry["input"], request, "desc"))
+
+
+# -- streaming ----------------------------------------------------------------------
+
+
+def _events(response: Dict[str, Any]) -> List[bytes]:
+    """The server-sent events of a response, one chunk each, ending with response.completed."""
+    events: List[Dict[str, Any]] = []
+    start = {k: v for k, v in response.items() if k != "usage"}
+    start.update(status="in_progress", output=[], completed_at=None)
+    events += [
+        {"type": "response.created", "response": start},
+        {"type": "response.in_progress", "response": start},
+    ]
+    for index, item in enumerate(response["output"]):
+        ids = {"item_id": item["id"], "output_index": index}
+        if item["type"] == "function_call":
+            events.append(
+                {
+                    "type": "response.output_item.added",
+                    "output_index": index,
+                    "item": dict(item, arguments="", status="in_progress"),
+                }
+            )
+            events += [
+                {"type": "response.function_call_arguments.delta", **ids, "delta": piece}
+                for piece in sse_pieces(item["arguments"])
+            ]
+            events.append(
+                {
+                    "type": "response.function_call_arguments.done",
+                    **ids,
+                    "name": item["name"],
+                    "arguments": item["arguments"],
+                }
+            )
+        else:
+            events.append(
+                {
+                    "type": "response.output_item.added",
+                    "output_index": index,
+                    "item": dict(item, content=[], status="in_progress"),
+                }
+            )
+            for part_index, part in enumerate(item["content"]):
+                at = dict(ids, content_index=part_index)
+                events.append({"type": "response.content_part.added", **at, "part": dict(part, text="")})
+                events += [
+                    {"type": "response.output_text.delta", **at, "delta": piece, "logprobs": []}
+                    for piece in sse_pieces(part["text"])
+                ]
+                events.append(
+                    {"type": "response.output_text.done", **at, "text": part["text"], "logprobs": []}
+                )
+                events.append({"type": "response.content_part.done", **at, "part": part})
+        events.append({"type": "response.output_item.done", "output_index": index, "item": item})
+    events.append({"type": "response.completed", "response": response})
+    return [_encode(dict(event, sequence_number=n)) for n, event in enumerate(events)]
+
+
+def _encode(event: Dict[str, Any]) -> bytes:
+    """Encode one event as ``event: <type>`` and ``data: <json>`` lines."""
+    return f"event: {event['type']}\ndata: {json.dumps(event)}\n\n".encode()
