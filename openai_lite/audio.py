@@ -1,4 +1,4 @@
-"""The Audio API: transcribe audio, or translate it into English.
+"""The Audio API: transcribe audio, translate it into English, or make speech from text.
 
 The type of ``data`` follows ``response_format``: a dataclass for ``json`` (the default),
 ``verbose_json`` and ``diarized_json``, the body as a ``str`` for ``text``, ``srt`` and ``vtt``.
@@ -8,14 +8,15 @@ https://platform.openai.com/docs/api-reference/audio
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Dict, List, Literal, Optional, Sequence, Union, overload
+from typing import TYPE_CHECKING, Any, Dict, List, Literal, Mapping, Optional, Sequence, Union, overload
 
 import requests
 
 from ._model import Model
-from ._multipart import FileInput
-from ._request import _request, form_of
+from ._multipart import FileInput, Progress
+from ._request import _download, _request, body_of, form_of
 from ._response import ApiResponse
 
 if TYPE_CHECKING:
@@ -36,10 +37,12 @@ if TYPE_CHECKING:
         prompt: Optional[str]
         temperature: Optional[float]
         timestamp_granularities: Optional[Sequence[Literal["word", "segment"]]]
+        progress: Optional[Progress]
 
     class _TranslateOptions(RequestOptions, total=False):
         prompt: Optional[str]
         temperature: Optional[float]
+        progress: Optional[Progress]
 
 
 __all__ = [
@@ -59,6 +62,8 @@ __all__ = [
     "TranslationVerbose",
     "transcribe",
     "translate",
+    "speech",
+    "speech_to_file",
 ]
 
 
@@ -274,19 +279,23 @@ def transcribe(
     response_format: Optional[str] = None,
     temperature: Optional[float] = None,
     timestamp_granularities: Optional[Sequence[Literal["word", "segment"]]] = None,
+    progress: Optional[Progress] = None,
     **options: Unpack[RequestOptions],
 ) -> ApiResponse[Any]:
     """Transcribe audio (flac, m4a, mp3, mp4, mpeg, mpga, ogg, wav or webm) into text.
 
     ``file`` is a path, an open binary file, bytes, or a ``(filename, content[,
     content_type])`` tuple; the API tells the format by the file name's extension. Lists
-    are sent as repeated ``name[]`` fields.
+    are sent as repeated ``name[]`` fields. ``progress(done, total)`` follows the upload
+    of the file as for :func:`openai_lite.files.create`.
 
     https://platform.openai.com/docs/api-reference/audio/createTranscription
     """
     form = form_of(locals(), files=("file",))
     into = _TRANSCRIPTIONS.get(response_format, str)
-    return _request(session, "POST", "/audio/transcriptions", form=form, into=into, **options)
+    return _request(
+        session, "POST", "/audio/transcriptions", form=form, into=into, progress=progress, **options
+    )
 
 
 @overload
@@ -333,14 +342,79 @@ def translate(
     prompt: Optional[str] = None,
     response_format: Optional[str] = None,
     temperature: Optional[float] = None,
+    progress: Optional[Progress] = None,
     **options: Unpack[RequestOptions],
 ) -> ApiResponse[Any]:
     """Translate audio into English text.
 
-    ``file`` is taken as by :func:`transcribe`.
+    ``file`` and ``progress`` are taken as by :func:`transcribe`.
 
     https://platform.openai.com/docs/api-reference/audio/createTranslation
     """
     form = form_of(locals(), files=("file",))
     into = _TRANSLATIONS.get(response_format, str)
-    return _request(session, "POST", "/audio/translations", form=form, into=into, **options)
+    return _request(
+        session, "POST", "/audio/translations", form=form, into=into, progress=progress, **options
+    )
+
+
+Voice = Union[
+    Literal[
+        "alloy", "ash", "ballad", "coral", "echo", "fable", "onyx", "nova", "sage", "shimmer", "verse",
+        "marin", "cedar",
+    ],
+    str,
+    Mapping[str, str],
+]
+AudioFormat = Literal["mp3", "opus", "aac", "flac", "wav", "pcm"]
+
+
+def speech(
+    session: requests.Session,
+    *,
+    input: str,
+    model: str,
+    voice: Voice,
+    instructions: Optional[str] = None,
+    response_format: Optional[AudioFormat] = None,
+    speed: Optional[float] = None,
+    **options: Unpack[RequestOptions],
+) -> ApiResponse[bytes]:
+    """Make speech from text (at most 4096 characters); ``data`` is the audio file's bytes.
+
+    ``voice`` is a built-in voice's name or ``{"id": "voice_..."}`` for a custom voice;
+    ``response_format`` is mp3 unless given. :func:`speech_to_file` writes the audio to a
+    file as it arrives instead.
+
+    https://platform.openai.com/docs/api-reference/audio/createSpeech
+    """
+    body = body_of(locals())
+    return _request(session, "POST", "/audio/speech", json_body=body, into=bytes, **options)
+
+
+def speech_to_file(
+    session: requests.Session,
+    path: Union[str, os.PathLike[str]],
+    *,
+    input: str,
+    model: str,
+    voice: Voice,
+    instructions: Optional[str] = None,
+    response_format: Optional[AudioFormat] = None,
+    speed: Optional[float] = None,
+    progress: Optional[Progress] = None,
+    **options: Unpack[RequestOptions],
+) -> ApiResponse[int]:
+    """Make speech from text and stream the audio into the file *path*; ``data`` is its size.
+
+    Takes the arguments of :func:`speech`. The audio is written to a temporary file next
+    to *path*, renamed to *path* once complete: a failed call leaves no partial file, and
+    an existing file is replaced only by a complete one. ``progress(done, total)`` is
+    called as by :func:`openai_lite.files.download` (the total is None when the audio is
+    streamed without a length).
+
+    https://platform.openai.com/docs/api-reference/audio/createSpeech
+    """
+    body = body_of(locals())
+    del body["path"]
+    return _download(session, "POST", "/audio/speech", to=path, json_body=body, progress=progress, **options)

@@ -1,18 +1,19 @@
-"""The Files API: upload, list, retrieve and delete files.
+"""The Files API: upload, list, retrieve, download and delete files.
 
 https://platform.openai.com/docs/api-reference/files
 """
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, List, Literal, Mapping, Optional, Union
 
 import requests
 
 from ._model import Model
-from ._multipart import FileInput
-from ._request import _request, form_of, path_param
+from ._multipart import FileInput, Progress
+from ._request import _download, _request, form_of, path_param
 from ._response import ApiResponse
 
 if TYPE_CHECKING:
@@ -20,7 +21,17 @@ if TYPE_CHECKING:
 
     from ._request import RequestOptions
 
-__all__ = ["FileObject", "FileList", "FileDeleted", "list", "create", "retrieve", "delete"]
+__all__ = [
+    "FileObject",
+    "FileList",
+    "FileDeleted",
+    "list",
+    "create",
+    "retrieve",
+    "delete",
+    "content",
+    "download",
+]
 
 Purpose = Literal["assistants", "batch", "fine-tune", "vision", "user_data", "evals"]
 
@@ -85,6 +96,7 @@ def create(
     file: FileInput,
     purpose: Purpose,
     expires_after: Optional[Mapping[str, Union[str, int]]] = None,
+    progress: Optional[Progress] = None,
     **options: Unpack[RequestOptions],
 ) -> ApiResponse[FileObject]:
     """Upload a file.
@@ -93,13 +105,16 @@ def create(
     content_type])`` tuple; a path or file is streamed, not read into memory.
     ``expires_after`` is ``{"anchor": "created_at", "seconds": n}`` and is sent as the
     ``expires_after[anchor]`` and ``expires_after[seconds]`` form fields.
+    ``progress(done, total)`` is called with the bytes of the file sent so far and its
+    size (None when unknown, as for a pipe): with 0 when sending starts, then after each
+    block; a retried request sends the file again and counts from 0 again.
 
     https://platform.openai.com/docs/api-reference/files/create
     """
     if expires_after is not None and not isinstance(expires_after, Mapping):
         raise TypeError(f"expires_after must be a mapping with 'anchor' and 'seconds', not {expires_after!r}")
     form = form_of(locals(), files=("file",))
-    return _request(session, "POST", "/files", form=form, into=FileObject, **options)
+    return _request(session, "POST", "/files", form=form, into=FileObject, progress=progress, **options)
 
 
 def retrieve(
@@ -122,3 +137,34 @@ def delete(
     """
     path = "/files/" + path_param(file_id, "file_id")
     return _request(session, "DELETE", path, into=FileDeleted, **options)
+
+
+def content(session: requests.Session, file_id: str, **options: Unpack[RequestOptions]) -> ApiResponse[bytes]:
+    """Download a file's contents into memory; :func:`download` writes them to disk instead.
+
+    https://platform.openai.com/docs/api-reference/files/retrieve-contents
+    """
+    path = "/files/" + path_param(file_id, "file_id") + "/content"
+    return _request(session, "GET", path, into=bytes, **options)
+
+
+def download(
+    session: requests.Session,
+    file_id: str,
+    path: Union[str, os.PathLike[str]],
+    *,
+    progress: Optional[Progress] = None,
+    **options: Unpack[RequestOptions],
+) -> ApiResponse[int]:
+    """Stream a file's contents into the file *path*; ``data`` is the number of bytes written.
+
+    The contents go to a temporary file next to *path*, renamed to *path* once complete:
+    a cut download raises :class:`~openai_lite.APIConnectionError` and leaves no partial
+    file, and an existing file is replaced only by a complete one. ``progress(done,
+    total)`` is called with the bytes written so far and the size the server announced
+    (None when it did not): with 0 when the body starts, then after each block.
+
+    https://platform.openai.com/docs/api-reference/files/retrieve-contents
+    """
+    url = "/files/" + path_param(file_id, "file_id") + "/content"
+    return _download(session, "GET", url, to=path, progress=progress, **options)

@@ -1,4 +1,4 @@
-"""The Fine-tuning API: create, list, retrieve and cancel fine-tuning jobs.
+"""The Fine-tuning API: create, list, follow, pause, resume and cancel fine-tuning jobs.
 
 https://platform.openai.com/docs/api-reference/fine-tuning
 """
@@ -31,10 +31,19 @@ __all__ = [
     "DpoMethod",
     "DpoHyperparameters",
     "ReinforcementMethod",
+    "FineTuningJobEvent",
+    "FineTuningJobEventList",
+    "FineTuningJobCheckpoint",
+    "FineTuningJobCheckpointList",
+    "CheckpointMetrics",
     "list_jobs",
     "create_job",
     "retrieve_job",
     "cancel_job",
+    "pause_job",
+    "resume_job",
+    "list_events",
+    "list_checkpoints",
 ]
 
 
@@ -150,6 +159,65 @@ class FineTuningJobList(Model):
     object: str = "list"
 
 
+@dataclass
+class FineTuningJobEvent(Model):
+    """A status update of a job (``type`` "message"), or its training metrics (``type`` "metrics")."""
+
+    id: str
+    created_at: Optional[int] = None
+    level: Optional[str] = None
+    message: Optional[str] = None
+    object: str = "fine_tuning.job.event"
+    type: Optional[str] = None
+    data: Optional[Dict[str, Any]] = None
+
+
+@dataclass
+class FineTuningJobEventList(Model):
+    """A page of a job's events, newest first."""
+
+    data: List[FineTuningJobEvent]
+    has_more: Optional[bool] = None
+    object: str = "list"
+
+
+@dataclass
+class CheckpointMetrics(Model):
+    """The training metrics at a checkpoint's step."""
+
+    step: Optional[float] = None
+    train_loss: Optional[float] = None
+    train_mean_token_accuracy: Optional[float] = None
+    valid_loss: Optional[float] = None
+    valid_mean_token_accuracy: Optional[float] = None
+    full_valid_loss: Optional[float] = None
+    full_valid_mean_token_accuracy: Optional[float] = None
+
+
+@dataclass
+class FineTuningJobCheckpoint(Model):
+    """A checkpoint of a job: a model that can be used like the final one."""
+
+    id: str
+    created_at: Optional[int] = None
+    fine_tuned_model_checkpoint: Optional[str] = None
+    fine_tuning_job_id: Optional[str] = None
+    metrics: Optional[CheckpointMetrics] = None
+    object: str = "fine_tuning.job.checkpoint"
+    step_number: Optional[int] = None
+
+
+@dataclass
+class FineTuningJobCheckpointList(Model):
+    """A page of a job's checkpoints, newest first."""
+
+    data: List[FineTuningJobCheckpoint]
+    has_more: Optional[bool] = None
+    first_id: Optional[str] = None
+    last_id: Optional[str] = None
+    object: str = "list"
+
+
 def list_jobs(
     session: requests.Session,
     *,
@@ -216,6 +284,68 @@ def cancel_job(
     """
     path = "/fine_tuning/jobs/" + path_param(fine_tuning_job_id, "fine_tuning_job_id") + "/cancel"
     return _request(session, "POST", path, into=FineTuningJob, **options)
+
+
+def pause_job(
+    session: requests.Session, fine_tuning_job_id: str, **options: Unpack[RequestOptions]
+) -> ApiResponse[FineTuningJob]:
+    """Pause a running job; :func:`resume_job` goes on with it.
+
+    https://platform.openai.com/docs/api-reference/fine-tuning/pause
+    """
+    path = "/fine_tuning/jobs/" + path_param(fine_tuning_job_id, "fine_tuning_job_id") + "/pause"
+    return _request(session, "POST", path, into=FineTuningJob, **options)
+
+
+def resume_job(
+    session: requests.Session, fine_tuning_job_id: str, **options: Unpack[RequestOptions]
+) -> ApiResponse[FineTuningJob]:
+    """Resume a paused job.
+
+    https://platform.openai.com/docs/api-reference/fine-tuning/resume
+    """
+    path = "/fine_tuning/jobs/" + path_param(fine_tuning_job_id, "fine_tuning_job_id") + "/resume"
+    return _request(session, "POST", path, into=FineTuningJob, **options)
+
+
+def list_events(
+    session: requests.Session,
+    fine_tuning_job_id: str,
+    *,
+    after: Optional[str] = None,
+    limit: Optional[int] = None,
+    **options: Unpack[RequestOptions],
+) -> ApiResponse[FineTuningJobEventList]:
+    """List a job's status updates and metrics, newest first.
+
+    ``after`` is the id of the last event of the previous page; :func:`openai_lite.paginate`
+    walks every page.
+
+    https://platform.openai.com/docs/api-reference/fine-tuning/list-events
+    """
+    path = "/fine_tuning/jobs/" + path_param(fine_tuning_job_id, "fine_tuning_job_id") + "/events"
+    params = {"after": after, "limit": limit}
+    return _request(session, "GET", path, params=params, into=FineTuningJobEventList, **options)
+
+
+def list_checkpoints(
+    session: requests.Session,
+    fine_tuning_job_id: str,
+    *,
+    after: Optional[str] = None,
+    limit: Optional[int] = None,
+    **options: Unpack[RequestOptions],
+) -> ApiResponse[FineTuningJobCheckpointList]:
+    """List a job's checkpoints, newest first.
+
+    ``after`` is the id of the last checkpoint of the previous page;
+    :func:`openai_lite.paginate` walks every page.
+
+    https://platform.openai.com/docs/api-reference/fine-tuning/list-checkpoints
+    """
+    path = "/fine_tuning/jobs/" + path_param(fine_tuning_job_id, "fine_tuning_job_id") + "/checkpoints"
+    params = {"after": after, "limit": limit}
+    return _request(session, "GET", path, params=params, into=FineTuningJobCheckpointList, **options)
 
 
 def _deep_object(name: str, value: Optional[Mapping[str, str]]) -> Dict[str, str]:

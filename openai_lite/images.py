@@ -1,4 +1,4 @@
-"""The Images API: generate images from a prompt, and variations of an image.
+"""The Images API: generate images from a prompt, edit images, and make variations of an image.
 
 https://platform.openai.com/docs/api-reference/images
 """
@@ -6,7 +6,7 @@ https://platform.openai.com/docs/api-reference/images
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, List, Literal, Optional
+from typing import TYPE_CHECKING, List, Literal, Optional, Union
 
 import requests
 
@@ -27,6 +27,7 @@ __all__ = [
     "ImageGenInputUsageDetails",
     "ImageGenOutputTokensDetails",
     "generate",
+    "edit",
     "create_variation",
 ]
 
@@ -125,3 +126,37 @@ def create_variation(
     """
     form = form_of(locals(), files=("image",))
     return _request(session, "POST", "/images/variations", form=form, into=ImagesResponse, **options)
+
+
+def edit(
+    session: requests.Session,
+    *,
+    image: Union[FileInput, List[FileInput]],
+    prompt: str,
+    mask: Optional[FileInput] = None,
+    background: Optional[Literal["transparent", "opaque", "auto"]] = None,
+    input_fidelity: Optional[Literal["high", "low"]] = None,
+    model: Optional[str] = None,
+    n: Optional[int] = None,
+    output_compression: Optional[int] = None,
+    output_format: Optional[Literal["png", "jpeg", "webp"]] = None,
+    quality: Optional[Literal["standard", "low", "medium", "high", "auto"]] = None,
+    response_format: Optional[Literal["url", "b64_json"]] = None,
+    size: Optional[str] = None,
+    user: Optional[str] = None,
+    **options: Unpack[RequestOptions],
+) -> ApiResponse[ImagesResponse]:
+    """Edit or extend one or more images as a prompt describes.
+
+    ``image`` is one file (a path, an open binary file, bytes, or a ``(filename,
+    content[, content_type])`` tuple), sent as the ``image`` field, or a list of up to 16
+    files for the GPT image models, sent as repeated ``image[]`` fields. ``mask`` is a PNG
+    whose transparent areas show where the (first) image is to be edited. Paths are
+    streamed from disk.
+
+    https://platform.openai.com/docs/api-reference/images/createEdit
+    """
+    if isinstance(image, list) and not image:
+        raise ValueError("image: give at least one image")
+    form = form_of(locals(), files=("image", "mask"))
+    return _request(session, "POST", "/images/edits", form=form, into=ImagesResponse, **options)

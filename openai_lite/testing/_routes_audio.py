@@ -1,7 +1,8 @@
-"""Audio routes: transcriptions and translations of a fixed transcript."""
+"""Audio routes: transcriptions and translations of a fixed transcript, and fake speech."""
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any, Dict, List, Tuple
 
 from ._server import (
@@ -11,7 +12,9 @@ from ._server import (
     Reply,
     builtin_route,
     invalid,
+    json_body,
     json_reply,
+    require,
 )
 
 SENTENCES = {
@@ -136,3 +139,49 @@ def translate(
 ) -> Reply:
     """Translate uploaded audio into English (always the same text)."""
     return _audio("translate", request)
+
+
+SPEECH_FORMATS = {
+    "mp3": ("audio/mpeg", b"ID3\x04\x00\x00\x00\x00\x00\x00"),
+    "opus": ("audio/opus", b"OggS\x00\x02"),
+    "aac": ("audio/aac", b"\xff\xf1\x50\x80"),
+    "flac": ("audio/flac", b"fLaC"),
+    "wav": ("audio/wav", b"RIFF\xff\xff\xff\xffWAVEfmt "),
+    "pcm": ("audio/pcm", b""),
+}
+#: Bytes of fake audio per word of the input, and per chunk of the reply.
+SPEECH_BYTES_PER_WORD = 2000
+SPEECH_CHUNK = 4096
+
+
+def speech_audio(text: str, response_format: str = "mp3") -> bytes:
+    """The fake audio of *text*: the format's magic bytes, then bytes derived from each word."""
+    out = [SPEECH_FORMATS[response_format][1]]
+    for word in text.split():
+        seed = hashlib.sha256(word.encode("utf-8")).digest()
+        out.append((seed * (SPEECH_BYTES_PER_WORD // len(seed) + 1))[:SPEECH_BYTES_PER_WORD])
+    return b"".join(out)
+
+
+@builtin_route("POST", "/audio/speech")
+def speech(fake: FakeOpenAI, request: RecordedRequest, params: Dict[str, str]) -> Reply:
+    """Make fake audio of the input, sent in chunks as the API streams it."""
+    body = json_body(request)
+    require(body, "model")
+    text = require(body, "input")
+    if len(text) > 4096:
+        raise invalid("input", "at most 4096 characters")
+    voice = body.get("voice")
+    if voice is None:
+        require(body, "voice")
+    if not isinstance(voice, str) and not (isinstance(voice, dict) and isinstance(voice.get("id"), str)):
+        raise invalid("voice", "expected a voice name or an object with an 'id'")
+    fmt = body.get("response_format") or "mp3"
+    if fmt not in SPEECH_FORMATS:
+        raise invalid("response_format", "expected one of " + ", ".join(SPEECH_FORMATS))
+    speed = body.get("speed", 1.0)
+    if isinstance(speed, bool) or not isinstance(speed, (int, float)) or not 0.25 <= speed <= 4.0:
+        raise invalid("speed", "expected a number from 0.25 to 4.0")
+    audio = speech_audio(text, fmt)
+    chunks = [audio[i : i + SPEECH_CHUNK] for i in range(0, len(audio), SPEECH_CHUNK)] or [b""]
+    return Reply(200, chunks=chunks, content_type=SPEECH_FORMATS[fmt][0])

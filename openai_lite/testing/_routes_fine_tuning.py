@@ -1,8 +1,15 @@
-"""Fine-tuning job routes: create, list, retrieve and cancel."""
+"""Fine-tuning job routes: create, list, retrieve, cancel, pause, resume, events and checkpoints.
+
+A job stays where it was created (``validating_files``) until :func:`finish_job` moves
+it on. Pausing does not change ``status``, which the spec has no "paused" value for; it is
+recorded as an event, and a paused job refuses a second pause.
+"""
 
 from __future__ import annotations
 
-from typing import Any, Dict, Optional
+import weakref
+from dataclasses import dataclass, field
+from typing import Any, Dict, List, Optional, Set
 
 from ._routes_files import paginate
 from ._server import (
@@ -11,6 +18,7 @@ from ._server import (
     RecordedRequest,
     Reply,
     builtin_route,
+    builtin_seed,
     invalid,
     json_body,
     json_reply,
@@ -54,6 +62,78 @@ def _check_file(fake: FakeOpenAI, body: Dict[str, Any], name: str) -> Optional[s
     if not isinstance(file_id, str) or file_id not in fake.files:
         raise ApiError(400, f"invalid {name}: {file_id}", param=name)
     return file_id
+
+
+@dataclass
+class _State:
+    events: Dict[str, List[Dict[str, Any]]] = field(default_factory=dict)
+    checkpoints: Dict[str, List[Dict[str, Any]]] = field(default_factory=dict)
+    paused: Set[str] = field(default_factory=set)
+
+
+_STATES: weakref.WeakKeyDictionary[FakeOpenAI, _State] = weakref.WeakKeyDictionary()
+
+
+@builtin_seed
+def _seed(fake: FakeOpenAI) -> None:
+    _STATES[fake] = _State()
+
+
+def _state(fake: FakeOpenAI) -> _State:
+    return _STATES.setdefault(fake, _State())
+
+
+def add_event(
+    fake: FakeOpenAI,
+    job_id: str,
+    message: str,
+    *,
+    level: str = "info",
+    type: str = "message",
+    data: Optional[Dict[str, Any]] = None,
+) -> Dict[str, Any]:
+    """Record an event of a job and return it."""
+    event: Dict[str, Any] = {
+        "object": "fine_tuning.job.event",
+        "id": fake.new_id("ftevent-"),
+        "created_at": fake.now(),
+        "level": level,
+        "message": message,
+        "type": type,
+        "data": data or {},
+    }
+    _state(fake).events.setdefault(job_id, []).append(event)
+    return event
+
+
+def finish_job(fake: FakeOpenAI, job_id: str, *, steps: int = 3) -> Dict[str, Any]:
+    """Run a job to success at once: *steps* metrics events and checkpoints, then the model."""
+    with fake.lock:
+        job = _get_job(fake, job_id)
+        name = f"ft:{job['model']}:{fake.organization_id}::{job_id[-8:]}"
+        for step in range(1, steps + 1):
+            loss = round(1.0 / step, 4)
+            metrics = {"step": float(step), "train_loss": loss, "train_mean_token_accuracy": 1.0 - loss / 2}
+            message = f"Step {step}/{steps}: training loss={loss}"
+            add_event(fake, job_id, message, type="metrics", data=metrics)
+            checkpoint = {
+                "object": "fine_tuning.job.checkpoint",
+                "id": fake.new_id("ftckpt_"),
+                "created_at": fake.now(),
+                "fine_tuned_model_checkpoint": f"{name}:ckpt-step-{step}",
+                "fine_tuning_job_id": job_id,
+                "metrics": metrics,
+                "step_number": step,
+            }
+            _state(fake).checkpoints.setdefault(job_id, []).append(checkpoint)
+        job.update(
+            status="succeeded",
+            fine_tuned_model=name,
+            finished_at=fake.now(),
+            trained_tokens=100 * steps,
+        )
+        add_event(fake, job_id, "The job has successfully completed")
+        return job
 
 
 def _get_job(fake: FakeOpenAI, job_id: str) -> Dict[str, Any]:
@@ -112,6 +192,8 @@ def create_job(
         "user_provided_suffix": body.get("suffix"),
     }
     fake.fine_tuning_jobs[job_id] = job
+    add_event(fake, job_id, f"Created fine-tuning job: {job_id}")
+    add_event(fake, job_id, f"Validating training file: {training_file}")
     return json_reply(job)
 
 
@@ -143,4 +225,49 @@ def cancel_job(
             400, f"Job has already completed: {job['id']}", param="fine_tuning_job_id"
         )
     job["status"] = "cancelled"
+    _state(fake).paused.discard(job["id"])
+    add_event(fake, job["id"], "Fine-tuning job cancelled")
     return json_reply(job)
+
+
+@builtin_route("POST", "/fine_tuning/jobs/{fine_tuning_job_id}/pause")
+def pause_job(fake: FakeOpenAI, request: RecordedRequest, params: Dict[str, str]) -> Reply:
+    """Pause a job that has not finished."""
+    job = _get_job(fake, params["fine_tuning_job_id"])
+    paused = _state(fake).paused
+    if job["status"] in _FINISHED or job["id"] in paused:
+        raise ApiError(400, f"Job cannot be paused: {job['id']}", param="fine_tuning_job_id")
+    paused.add(job["id"])
+    add_event(fake, job["id"], "Fine-tuning job paused")
+    return json_reply(job)
+
+
+@builtin_route("POST", "/fine_tuning/jobs/{fine_tuning_job_id}/resume")
+def resume_job(fake: FakeOpenAI, request: RecordedRequest, params: Dict[str, str]) -> Reply:
+    """Resume a paused job."""
+    job = _get_job(fake, params["fine_tuning_job_id"])
+    paused = _state(fake).paused
+    if job["id"] not in paused:
+        raise ApiError(400, f"Job is not paused: {job['id']}", param="fine_tuning_job_id")
+    paused.discard(job["id"])
+    add_event(fake, job["id"], "Fine-tuning job resumed")
+    return json_reply(job)
+
+
+@builtin_route("GET", "/fine_tuning/jobs/{fine_tuning_job_id}/events")
+def list_events(fake: FakeOpenAI, request: RecordedRequest, params: Dict[str, str]) -> Reply:
+    """List a job's events, newest first."""
+    job = _get_job(fake, params["fine_tuning_job_id"])
+    events = list(reversed(_state(fake).events.get(job["id"], [])))
+    return json_reply(paginate(events, request, 20))
+
+
+@builtin_route("GET", "/fine_tuning/jobs/{fine_tuning_job_id}/checkpoints")
+def list_checkpoints(fake: FakeOpenAI, request: RecordedRequest, params: Dict[str, str]) -> Reply:
+    """List a job's checkpoints, newest first."""
+    job = _get_job(fake, params["fine_tuning_job_id"])
+    checkpoints = list(reversed(_state(fake).checkpoints.get(job["id"], [])))
+    page = paginate(checkpoints, request, 10)
+    page["first_id"] = page["data"][0]["id"] if page["data"] else None
+    page["last_id"] = page["data"][-1]["id"] if page["data"] else None
+    return json_reply(page)

@@ -1,4 +1,4 @@
-"""Image routes: generations and variations, returning a tiny PNG."""
+"""Image routes: generations, edits and variations, returning a tiny PNG."""
 
 from __future__ import annotations
 
@@ -84,4 +84,27 @@ def create_variation(
     if "image" not in request.files:
         raise ApiError(400, "Missing required parameter: 'image'.", param="image")
     fmt = request.form.get("response_format") or "url"
+    return json_reply(images_response(fake, form_int(request, "n", 1), fmt))
+
+
+@builtin_route("POST", "/images/edits")
+def edit_image(fake: FakeOpenAI, request: RecordedRequest, params: Dict[str, str]) -> Reply:
+    """Edit uploaded images: one ``image`` part, or up to 16 ``image[]`` parts."""
+    images = [p for p in request.parts if p.name in ("image", "image[]") and p.filename is not None]
+    if not images:
+        raise ApiError(400, "Missing required parameter: 'image'.", param="image")
+    if len(images) > 16:
+        raise invalid("image", "at most 16 images")
+    prompt = request.form.get("prompt")
+    if not prompt:
+        raise ApiError(400, "Missing required parameter: 'prompt'.", param="prompt")
+    if "mask" in request.form:
+        raise invalid("mask", "expected a file")
+    model = request.form.get("model") or "gpt-image-1.5"
+    if model == "dall-e-2" and len(images) > 1:
+        raise invalid("image", "dall-e-2 takes a single image")
+    gpt_image = model != "dall-e-2"
+    fmt = request.form.get("response_format") or ("b64_json" if gpt_image else "url")
+    if gpt_image and fmt != "b64_json":
+        raise invalid("response_format", "not supported for GPT image models, which return b64_json")
     return json_reply(images_response(fake, form_int(request, "n", 1), fmt))
