@@ -6,18 +6,22 @@ urllib3 runs the retry loop; this subclass only decides what to retry and how lo
 * ``x-should-retry: true|false`` from the server overrides all of that;
 * the wait is ``retry-after-ms``, else ``Retry-After`` (seconds or an HTTP date) when it is at
   most :attr:`OpenAIRetry.RETRY_AFTER_MAX` seconds; a longer one is not waited for, and the
-  response is returned as it is; otherwise a jittered exponential backoff;
-* a read timeout on a non-idempotent request is not retried: the server may have acted.
+  response is returned as it is (unless ``x-should-retry: true`` insists: then the backoff is
+  waited instead); otherwise a jittered exponential backoff;
+* a read timeout on a non-idempotent request is not retried: the server may have acted;
+* nor is a certificate that fails verification: it would fail again.
 
 The same code runs on urllib3 1.26 and 2.x: it overrides only methods both have.
 """
 
 from __future__ import annotations
 
+import math
 import random
+import ssl
 from typing import TYPE_CHECKING, Any, Optional
 
-from urllib3.exceptions import InvalidHeader, MaxRetryError, ReadTimeoutError, ResponseError
+from urllib3.exceptions import InvalidHeader, MaxRetryError, ReadTimeoutError, ResponseError, SSLError
 from urllib3.util.retry import Retry
 
 if TYPE_CHECKING:
@@ -43,7 +47,20 @@ class OpenAIRetry(Retry):
 
     @classmethod
     def for_tries(cls, max_retries: int, *, backoff_factor: float = 0.5) -> OpenAIRetry:
-        """Build the policy for *max_retries* retries (0 turns retrying off)."""
+        """Build the policy for *max_retries* retries (0 turns retrying off).
+
+        :raises TypeError: when *max_retries* is not an int, or *backoff_factor* not a number.
+        :raises ValueError: when *max_retries* is negative, or *backoff_factor* not within
+            0 to :attr:`BACKOFF_CAP`.
+        """
+        if not isinstance(max_retries, int) or isinstance(max_retries, bool):
+            raise TypeError(f"max_retries must be an int, not {type(max_retries).__name__}")
+        if max_retries < 0:
+            raise ValueError(f"max_retries must be 0 or more, not {max_retries}")
+        if not isinstance(backoff_factor, (int, float)) or isinstance(backoff_factor, bool):
+            raise TypeError(f"backoff_factor must be a number, not {type(backoff_factor).__name__}")
+        if not 0 <= backoff_factor <= cls.BACKOFF_CAP:
+            raise ValueError(f"backoff_factor must be between 0 and {cls.BACKOFF_CAP}, not {backoff_factor}")
         return cls(
             total=max_retries,
             connect=None,
@@ -62,6 +79,15 @@ class OpenAIRetry(Retry):
         return bool(self.total) and status_code >= 400
 
     def get_retry_after(self, response: Any) -> Optional[float]:
+        """Return the wait the server asks for, when it is one to honour (at most a minute).
+
+        urllib3 sleeps this long before the next try; None means the backoff instead.
+        """
+        wait = self.server_wait(response)
+        return wait if wait is not None and wait <= self.RETRY_AFTER_MAX else None
+
+    def server_wait(self, response: Any) -> Optional[float]:
+        """Return the seconds asked by ``retry-after-ms``, else ``Retry-After``, else None."""
         headers = response.headers
         millis = headers.get("retry-after-ms")
         if millis is not None:
@@ -69,7 +95,7 @@ class OpenAIRetry(Retry):
                 seconds = float(millis) / 1000.0
             except ValueError:
                 seconds = -1.0
-            if seconds >= 0:
+            if 0 <= seconds < math.inf:
                 return seconds
         value = headers.get("Retry-After")
         if value is None:
@@ -96,7 +122,7 @@ class OpenAIRetry(Retry):
         status = response.status
         if status not in _RETRY_STATUSES and status < 500:
             return False
-        wait = self.get_retry_after(response)
+        wait = self.server_wait(response)
         return wait is None or wait <= self.RETRY_AFTER_MAX
 
     def increment(
@@ -113,4 +139,7 @@ class OpenAIRetry(Retry):
             raise MaxRetryError(_pool, url or "", ResponseError("not retryable"))
         if isinstance(error, ReadTimeoutError) and (method or "").upper() not in _IDEMPOTENT:
             raise error
+        bad_certificate = any(isinstance(a, ssl.SSLCertVerificationError) for a in getattr(error, "args", ()))
+        if isinstance(error, SSLError) and bad_certificate:
+            raise error  # a certificate that fails verification fails on every try
         return super().increment(method, url, response, error, _pool, _stacktrace)
