@@ -1,0 +1,7 @@
+"""``python -m openai_lite``: the ``openai-lite`` command line."""
+
+import sys
+
+from .cli import main
+
+sys.exit(main())
