@@ -21,6 +21,7 @@ from ._errors import (
     APIConnectionError,
     APIResponseValidationError,
     APIStatusError,
+    APIStreamError,
     APITimeoutError,
     AuthenticationError,
     BadRequestError,
@@ -32,6 +33,8 @@ from ._errors import (
     RateLimitError,
     UnprocessableEntityError,
 )
+from ._pagination import paginate
+from ._request import request
 from ._response import ApiResponse, ErrorObject
 from ._retry import OpenAIRetry
 from ._session import OpenAISession
@@ -40,7 +43,10 @@ from ._version import __version__
 if TYPE_CHECKING:
     from . import (
         audio,
+        azure,
+        batches,
         chat,
+        completions,
         embeddings,
         errors,
         files,
@@ -48,12 +54,18 @@ if TYPE_CHECKING:
         images,
         models,
         moderations,
+        responses,
+        uploads,
+        webhooks,
     )
 
 _MODULES = frozenset(
     {
         "audio",
+        "azure",
+        "batches",
         "chat",
+        "completions",
         "embeddings",
         "errors",
         "files",
@@ -61,7 +73,10 @@ _MODULES = frozenset(
         "images",
         "models",
         "moderations",
+        "responses",
         "testing",
+        "uploads",
+        "webhooks",
     }
 )
 
@@ -75,6 +90,7 @@ __all__ = [
     "APIConnectionError",
     "APITimeoutError",
     "APIResponseValidationError",
+    "APIStreamError",
     "APIStatusError",
     "BadRequestError",
     "AuthenticationError",
@@ -84,8 +100,13 @@ __all__ = [
     "UnprocessableEntityError",
     "RateLimitError",
     "InternalServerError",
+    "request",
+    "paginate",
     "audio",
+    "azure",
+    "batches",
     "chat",
+    "completions",
     "embeddings",
     "errors",
     "files",
@@ -93,6 +114,9 @@ __all__ = [
     "images",
     "models",
     "moderations",
+    "responses",
+    "uploads",
+    "webhooks",
 ]
 
 

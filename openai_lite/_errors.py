@@ -6,6 +6,7 @@ Our exception hierarchy::
     ├── APIConnectionError              (no HTTP status: refused, reset, TLS, cut stream)
     │   └── APITimeoutError             (connect or read timeout)
     ├── APIResponseValidationError      (a 2xx body that is not what the API documents)
+    ├── APIStreamError                  (an ``error`` event inside a stream)
     └── APIStatusError                  (an HTTP error status)
         ├── BadRequestError             400
         ├── AuthenticationError         401
@@ -29,6 +30,7 @@ __all__ = [
     "APIConnectionError",
     "APITimeoutError",
     "APIResponseValidationError",
+    "APIStreamError",
     "APIStatusError",
     "BadRequestError",
     "AuthenticationError",
@@ -133,8 +135,42 @@ class APIStatusError(OpenAIError):
         return (_rebuild, (type(self), self.message, kwargs))
 
 
-def _rebuild(cls: Type[APIStatusError], message: str, kwargs: Any) -> APIStatusError:
+def _rebuild(cls: Type[Any], message: str, kwargs: Any) -> Any:
     return cls(message, **kwargs)
+
+
+class APIStreamError(OpenAIError):
+    """An error event inside a stream that had begun with a success status.
+
+    ``body`` is the event's parsed data.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        type: Optional[str] = None,
+        code: Optional[str] = None,
+        param: Optional[str] = None,
+        body: Any = None,
+        request_id: Optional[str] = None,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.type = type
+        self.code = code
+        self.param = param
+        self.body = body
+        self.request_id = request_id
+
+    def __str__(self) -> str:
+        where = f" (request {self.request_id})" if self.request_id else ""
+        kind = f" [{self.type}]" if self.type else ""
+        return f"Error in the stream{where}{kind}: {self.message}"
+
+    def __reduce__(self) -> Any:
+        kwargs = {k: v for k, v in self.__dict__.items() if k != "message"}
+        return (_rebuild, (type(self), self.message, kwargs))
 
 
 class BadRequestError(APIStatusError):

@@ -4,8 +4,8 @@ requests' own ``files=`` reads every file into memory. :class:`MultipartBody` is
 file-like object instead: requests and urllib3 read it block by block, send a
 ``Content-Length`` when every part's size is known (chunked otherwise), and urllib3 seeks it
 back to the start before a retry, so a retried upload re-sends the whole body. A body with
-a part that cannot be rewound (a pipe, a socket) reports itself with ``rewindable = False``
-and is sent once, never retried.
+a part that cannot be rewound (a pipe, a socket, a generator) reports itself with
+``rewindable = False`` and is sent once, never retried.
 """
 
 from __future__ import annotations
@@ -14,14 +14,28 @@ import io
 import json
 import os
 import uuid
-from typing import IO, Any, Iterator, List, Optional, Sequence, Tuple, Union
+from typing import IO, Any, Callable, Iterator, List, Optional, Sequence, Tuple, Union, cast
 
-__all__ = ["FileInput", "FilePart", "MultipartBody", "file_part", "form_value"]
+__all__ = [
+    "FileInput",
+    "FilePart",
+    "FileRangePart",
+    "MultipartBody",
+    "Progress",
+    "check_progress",
+    "file_part",
+    "form_value",
+]
 
-FileContent = Union[bytes, bytearray, memoryview, IO[bytes], str, "os.PathLike[str]"]
-#: What a file argument accepts: a path, an open binary file, bytes, or a
-#: ``(filename, content)`` / ``(filename, content, content_type)`` tuple.
+FileContent = Union[bytes, bytearray, memoryview, IO[bytes], Iterator[bytes], str, "os.PathLike[str]"]
+#: What a file argument accepts: a path, an open binary file, bytes, an iterator of bytes
+#: (sent once, never retried), or a ``(filename, content)`` / ``(filename, content,
+#: content_type)`` tuple.
 FileInput = Union[FileContent, Tuple[str, FileContent], Tuple[str, FileContent, str]]
+
+#: A transfer's progress callback: ``progress(bytes_done, total_bytes)``, where the total is
+#: None when it is not known.
+Progress = Callable[[int, Optional[int]], None]
 
 _BLOCK = 64 * 1024
 
@@ -80,6 +94,39 @@ class FilePart:
         return self._fileobj is None
 
 
+class FileRangePart(FilePart):
+    """*length* bytes of a file on disk from *offset*, opened (and closed) each time it is read."""
+
+    def __init__(self, filename: str, content_type: str, *, path: str, offset: int, length: int) -> None:
+        super().__init__(filename, content_type, path=path)
+        if not 0 <= offset <= offset + length <= (self.size or 0):
+            raise ValueError(f"bytes {offset}..{offset + length} are not all in {path!r}")
+        self.offset = offset
+        self.size = length
+
+    def open(self) -> IO[bytes]:
+        stream = super().open()
+        stream.seek(self.offset)
+        return cast(IO[bytes], _Slice(stream, self.size or 0))
+
+
+class _Slice:
+    """Reads at most *left* bytes of *stream*, then reports the end."""
+
+    def __init__(self, stream: IO[bytes], left: int) -> None:
+        self._stream = stream
+        self._left = left
+
+    def read(self, size: Optional[int] = -1) -> bytes:
+        want = self._left if size is None or size < 0 else min(size, self._left)
+        block = self._stream.read(want) if want else b""
+        self._left -= len(block)
+        return block
+
+    def close(self) -> None:
+        self._stream.close()
+
+
 def file_part(value: Any, param: str) -> FilePart:
     """Turn a file argument into a :class:`FilePart`, or raise an error naming *param*."""
     filename: Optional[str] = None
@@ -108,10 +155,39 @@ def _file_part(value: Any, param: str, filename: Optional[str], content_type: Op
             raise TypeError(f"{param}: the file is open in text mode; open it with 'rb'")
         name = filename or os.path.basename(str(getattr(value, "name", "") or "")) or param
         return FilePart(name, content_type or _guess(name), fileobj=value)
+    if isinstance(value, Iterator):
+        name = filename or param
+        reader = cast(IO[bytes], _IterReader(value, param))
+        return FilePart(name, content_type or _guess(name), fileobj=reader)
     raise TypeError(
-        f"{param}: expected a path, bytes, an open binary file or a (filename, content) tuple,"
-        f" not {type(value).__name__}"
+        f"{param}: expected a path, bytes, an open binary file, an iterator of bytes or a"
+        f" (filename, content) tuple, not {type(value).__name__}"
     )
+
+
+class _IterReader:
+    """An iterator of bytes (a generator, say) read as a file that cannot seek: sent once."""
+
+    def __init__(self, blocks: Iterator[Any], param: str) -> None:
+        self._blocks = blocks
+        self._param = param
+        self._pending = b""
+
+    def seekable(self) -> bool:
+        return False
+
+    def read(self, size: Optional[int] = -1) -> bytes:
+        whole = size is None or size < 0
+        while whole or len(self._pending) < (size or 0):
+            block = next(self._blocks, None)
+            if block is None:
+                break
+            if not isinstance(block, (bytes, bytearray, memoryview)):
+                raise TypeError(f"{self._param}: the iterator gave {type(block).__name__}, not bytes")
+            self._pending += bytes(block)
+        cut = len(self._pending) if whole else (size or 0)
+        out, self._pending = self._pending[:cut], self._pending[cut:]
+        return out
 
 
 def _guess(filename: str) -> str:
@@ -133,9 +209,14 @@ class MultipartBody:
     """A multipart/form-data body read in blocks; see the module docstring.
 
     :param fields: (name, value) pairs in order; a value is a string or a :class:`FilePart`.
+    :param progress: called with the bytes of the file parts read so far and their total
+        size (None when a part's size is unknown): with 0 when an attempt starts, then after
+        each block. A rewind for a retry starts the count again from 0.
     """
 
-    def __init__(self, fields: Sequence[Tuple[str, Union[str, FilePart]]]) -> None:
+    def __init__(
+        self, fields: Sequence[Tuple[str, Union[str, FilePart]]], *, progress: Optional[Progress] = None
+    ) -> None:
         self.boundary = uuid.uuid4().hex
         self.content_type = f"multipart/form-data; boundary={self.boundary}"
         segments: List[FilePart] = []
@@ -157,6 +238,11 @@ class MultipartBody:
         self._index = 0
         self._stream: Optional[IO[bytes]] = None
         self._position = 0
+        self._progress = check_progress(progress)
+        self._done = 0
+        self._files = {i for i, s in enumerate(segments) if not isinstance(s, _Text)}
+        files = [segments[i].size for i in self._files]
+        self._total = None if None in files else sum(size or 0 for size in files)
 
     def tell(self) -> int:
         if not self.rewindable:
@@ -169,21 +255,31 @@ class MultipartBody:
         self.close()
         self._index = 0
         self._position = 0
+        self._done = 0
         return 0
 
     def read(self, size: Optional[int] = -1) -> bytes:
         want = _BLOCK if size is None or size < 0 else size
+        progress = self._progress
+        if progress is not None and self._position == 0:
+            progress(0, self._total)
         out = b""
+        counted = 0
         while len(out) < want and self._index < len(self._segments):
             if self._stream is None:
                 self._stream = self._segments[self._index].open()
             block = self._stream.read(want - len(out))
             if block:
                 out += block
+                if progress is not None and self._index in self._files:
+                    counted += len(block)
             else:
                 self.close()
                 self._index += 1
         self._position += len(out)
+        if counted and progress is not None:
+            self._done += counted
+            progress(self._done, self._total)
         return out
 
     def __iter__(self) -> Iterator[bytes]:
@@ -200,8 +296,19 @@ class MultipartBody:
             stream.close()
 
 
+class _Text(FilePart):
+    """The text of a form between its files: boundaries, headers and plain fields."""
+
+
+def check_progress(progress: Optional[Progress]) -> Optional[Progress]:
+    """Refuse a ``progress`` that cannot be called, before anything is sent."""
+    if progress is not None and not callable(progress):
+        raise TypeError(f"progress must be a callable taking (done, total), not {progress!r}")
+    return progress
+
+
 def _text(text: str) -> FilePart:
-    return FilePart("", "", data=text.encode("utf-8"))
+    return _Text("", "", data=text.encode("utf-8"))
 
 
 def _quote(text: str) -> str:

@@ -11,22 +11,25 @@ from __future__ import annotations
 import json
 import os
 import socket
+from logging import DEBUG
 from typing import TYPE_CHECKING, Any, Dict, List, Mapping, Optional, Sequence, Tuple, Union
 from urllib.parse import quote
 
 import requests
 from requests.auth import AuthBase
-from urllib3.exceptions import ConnectTimeoutError, ReadTimeoutError
+from urllib3.exceptions import ConnectTimeoutError, NewConnectionError, ReadTimeoutError
 from urllib3.exceptions import HTTPError as _Urllib3Error
+from urllib3.util import Timeout as Urllib3Timeout
 
 from ._errors import APIConnectionError, APIResponseValidationError, APITimeoutError, OpenAIError
+from ._logging import log_exchange, log_failure, logger
 from ._model import DecodeError, Model, decoder_for
-from ._multipart import FilePart, MultipartBody, file_part, form_value
+from ._multipart import FilePart, MultipartBody, Progress, check_progress, file_part, form_value
 from ._response import ApiResponse, ErrorObject
-from ._session import DEFAULT_BASE_URL, DEFAULT_TIMEOUT, OpenAISession, Timeout
+from ._session import DEFAULT_BASE_URL, DEFAULT_TIMEOUT, OpenAISession, Timeout, check_key
 
 if TYPE_CHECKING:
-    from typing_extensions import TypedDict
+    from typing_extensions import TypedDict, Unpack
 
     class RequestOptions(TypedDict, total=False):
         """What every resource function accepts besides the API's own parameters."""
@@ -43,7 +46,7 @@ if TYPE_CHECKING:
         max_retries: int
 
 
-__all__ = ["_request", "path_param", "body_of", "form_of"]
+__all__ = ["_request", "path_param", "body_of", "form_of", "request"]
 
 _UNSET: Any = object()
 
@@ -83,7 +86,7 @@ def path_param(value: Any, name: str) -> str:
 def body_of(params: Dict[str, Any]) -> Dict[str, Any]:
     """Build a JSON body from a function's ``locals()``: None means "leave it out"."""
     return {
-        k: v for k, v in params.items() if v is not None and k not in ("session", "options")
+        k: v for k, v in params.items() if v is not None and k not in ("session", "options", "progress")
     }
 
 
@@ -124,13 +127,48 @@ def _settings(session: requests.Session) -> Tuple[str, _Credentials, Timeout]:
         org, project, timeout = env.get("OPENAI_ORG_ID"), env.get("OPENAI_PROJECT_ID"), DEFAULT_TIMEOUT
     if not key:
         raise OpenAIError("No API key: pass api_key= to OpenAISession or set OPENAI_API_KEY.")
-    return base, _Credentials(key, org, project), timeout
+    return base, _Credentials(check_key(key), org, project), timeout
 
 
 def _json_default(value: Any) -> Any:
     if isinstance(value, Model):
         return {k: v for k, v in value.__dict__.items() if v is not None}
     raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
+
+
+def _json_bytes(body: Mapping[str, Any]) -> bytes:
+    """Encode a JSON body; a value that JSON cannot carry raises an error naming its parameter."""
+    try:
+        return json.dumps(
+            body, separators=(",", ":"), ensure_ascii=False, allow_nan=False, default=_json_default
+        ).encode("utf-8")
+    except (TypeError, ValueError):
+        for name, value in body.items():
+            try:
+                json.dumps(value, allow_nan=False, default=_json_default)
+            except (TypeError, ValueError) as found:
+                kind = TypeError if isinstance(found, TypeError) else ValueError
+                raise kind(f"{name}: {found}") from None
+        raise
+
+
+def _check_options(timeout: Any, max_retries: Any) -> None:
+    """Refuse a ``timeout`` or ``max_retries`` of the wrong type before anything is sent."""
+    if max_retries is not None:
+        if not isinstance(max_retries, int) or isinstance(max_retries, bool):
+            raise TypeError(f"max_retries must be an int, not {type(max_retries).__name__}")
+        if max_retries < 0:
+            raise ValueError(f"max_retries must be 0 or more, not {max_retries}")
+    if timeout is _UNSET or timeout is None or isinstance(timeout, Urllib3Timeout):
+        return
+    values = timeout if isinstance(timeout, tuple) and len(timeout) == 2 else (timeout,)
+    for value in values:
+        if value is None and len(values) == 2:
+            continue
+        if not isinstance(value, (int, float)) or isinstance(value, bool):
+            raise TypeError(f"timeout must be seconds or a (connect, read) pair of seconds, not {timeout!r}")
+        if not value > 0:
+            raise ValueError(f"timeout must be more than 0 seconds, not {timeout!r}")
 
 
 def _query(params: Optional[Mapping[str, Any]]) -> Optional[Dict[str, Any]]:
@@ -158,27 +196,36 @@ def _request(
     extra_body: Optional[Mapping[str, Any]] = None,
     timeout: Timeout = _UNSET,
     max_retries: Optional[int] = None,
+    progress: Optional[Progress] = None,
 ) -> ApiResponse[Any]:
     """Send one API request and wrap the answer.
 
     :param into: what the body becomes: a :class:`Model` subclass, ``dict`` (the decoded
         JSON), ``str``, ``bytes``, or None (nothing).
     :param json_body: a JSON body; :param form: multipart fields instead.
+    :param stream: leave a 2xx body unread (``raw`` is the open response); an error body
+        is read, up to :data:`ERROR_BODY_LIMIT` bytes.
+    :param progress: the upload progress of *form*'s files (see :class:`MultipartBody`).
     """
-    base, auth, default_timeout = _settings(session)
+    _check_options(timeout, max_retries)
+    target = session._target(path, params, json_body or form) if isinstance(session, OpenAISession) else None
+    base = ""
+    auth: AuthBase
+    if target is None:
+        base, auth, default_timeout = _settings(session)
+    else:  # another deployment of the API: the hook gives the whole URL
+        path, params, auth, default_timeout = target
     headers: Dict[str, Optional[str]] = {}
     data: Any = None
     if json_body is not None:
         if extra_body:
             json_body = {**json_body, **extra_body}
-        data = json.dumps(
-            json_body, separators=(",", ":"), ensure_ascii=False, allow_nan=False, default=_json_default
-        ).encode("utf-8")
+        data = _json_bytes(json_body)
         headers["Content-Type"] = "application/json"
     elif form is not None:
         if extra_body:
             form = form + [(k, form_value(v)) for k, v in extra_body.items()]
-        data = MultipartBody(form)
+        data = MultipartBody(form, progress=progress)
         headers["Content-Type"] = data.content_type
         if not data.rewindable:
             max_retries = 0
@@ -195,22 +242,54 @@ def _request(
     if max_retries is not None:
         prepared.openai_max_retries = max_retries  # type: ignore[attr-defined]
     settings = session.merge_environment_settings(prepared.url, {}, stream, None, None)
+    if not settings.get("verify") and session.verify is not False:
+        # requests < 2.32 turns verification off for CURL_CA_BUNDLE="": only the session may.
+        settings["verify"] = session.verify or True
     try:
         resp = session.send(
             prepared, timeout=default_timeout if timeout is _UNSET else timeout, **settings
         )
     except requests.Timeout as exc:
+        log_failure(prepared, exc)
         raise APITimeoutError(f"Request timed out: {exc}") from exc
     except (requests.RequestException, _Urllib3Error) as exc:
+        log_failure(prepared, exc)
         if _timed_out(exc):
             raise APITimeoutError(f"Request timed out: {exc}") from exc
         raise APIConnectionError(f"Connection error: {exc}") from exc
     finally:
         if isinstance(data, MultipartBody):
             data.close()
+    if logger.isEnabledFor(DEBUG):
+        log_exchange(prepared, resp, stream)
     if not stream:
         _check_complete(resp)
+    elif not 200 <= resp.status_code < 300:
+        _read_error_body(resp)
     return _wrap(resp, into)
+
+
+#: How much of an error body a ``stream=True`` call reads; the rest is not waited for.
+ERROR_BODY_LIMIT = 1 << 16
+
+
+def _read_error_body(resp: requests.Response) -> None:
+    """Read at most :data:`ERROR_BODY_LIMIT` bytes of an error body into ``resp.content``.
+
+    The connection is released when that is the whole body, and closed otherwise.
+    """
+    pieces: List[bytes] = []
+    size = 0
+    try:
+        for piece in resp.iter_content(8192):
+            pieces.append(piece)
+            size += len(piece)
+            if size > ERROR_BODY_LIMIT:
+                break
+    except (requests.RequestException, _Urllib3Error, OSError):
+        pass  # what did arrive is enough to tell the error
+    resp._content = b"".join(pieces)[:ERROR_BODY_LIMIT]
+    resp.close()
 
 
 def _check_complete(resp: requests.Response) -> None:
@@ -227,6 +306,8 @@ def _timed_out(exc: BaseException) -> bool:
     """Tell a timeout that requests reports as a ConnectionError (after retries) for what it is."""
     cause: Any = exc.args[0] if exc.args else None
     cause = getattr(cause, "reason", cause)
+    if isinstance(cause, NewConnectionError):  # a ConnectTimeoutError subclass, but refused
+        return False
     return isinstance(cause, (ReadTimeoutError, ConnectTimeoutError, socket.timeout))
 
 
@@ -284,3 +365,126 @@ def _error_object(resp: requests.Response) -> Optional[ErrorObject]:
     if isinstance(error, str):
         return ErrorObject(message=error)
     return None
+
+
+def _download(
+    session: requests.Session,
+    method: str,
+    path: str,
+    *,
+    to: Union[str, os.PathLike[str]],
+    json_body: Optional[Mapping[str, Any]] = None,
+    progress: Optional[Progress] = None,
+    **options: Any,
+) -> ApiResponse[int]:
+    """Send one request and stream a successful body into the file *to*; ``data`` is its size.
+
+    The body goes to a temporary file in the same directory, renamed to *to* only once it
+    has all arrived, so that a cut download never leaves a truncated file behind.
+    *progress* is called with (bytes written, Content-Length or None): with 0 once the
+    body starts, then after each block; the total is None when the length is not sent or
+    the body is compressed on the wire.
+    """
+    import dataclasses
+
+    if not isinstance(to, (str, os.PathLike)):
+        raise TypeError(f"path must be a file path (str or os.PathLike), not {type(to).__name__}")
+    target = os.fspath(to)
+    folder = os.path.dirname(os.path.abspath(target))
+    if not os.path.isdir(folder):
+        raise FileNotFoundError(f"path: no such directory: {folder!r}")
+    if os.path.isdir(target):
+        raise IsADirectoryError(f"path: {target!r} is a directory")
+    check_progress(progress)
+    resp = _request(session, method, path, into=None, stream=True, json_body=json_body, **options)
+    if not resp.ok:
+        return resp
+    try:
+        written = _save(resp.raw, target, folder, progress)
+    finally:
+        resp.raw.close()
+    return dataclasses.replace(resp, _data=written)
+
+
+def _save(resp: requests.Response, target: str, folder: str, progress: Optional[Progress] = None) -> int:
+    import uuid
+
+    total: Optional[int] = None
+    if progress is not None:
+        length = resp.headers.get("Content-Length", "")
+        encoded = resp.headers.get("Content-Encoding", "identity").strip().lower() != "identity"
+        total = int(length) if length.isdigit() and not encoded else None
+        progress(0, total)
+    temp = os.path.join(folder, f".{os.path.basename(target)}.{uuid.uuid4().hex[:12]}.part")
+    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
+    written = 0
+    try:
+        with os.fdopen(fd, "wb") as out:
+            try:
+                for block in resp.iter_content(64 * 1024):
+                    out.write(block)
+                    written += len(block)
+                    if progress is not None:
+                        progress(written, total)
+            except (requests.RequestException, _Urllib3Error) as exc:
+                if _timed_out(exc):
+                    raise APITimeoutError(f"Request timed out: {exc}") from exc
+                raise APIConnectionError(f"Connection error: {exc}") from exc
+            _check_complete(resp)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(temp, target)
+    except BaseException:
+        try:
+            os.unlink(temp)
+        except OSError:
+            pass
+        raise
+    return written
+
+
+def request(
+    session: requests.Session,
+    method: str,
+    path: str,
+    *,
+    params: Optional[Mapping[str, Any]] = None,
+    json: Optional[Mapping[str, Any]] = None,
+    form: Optional[Mapping[str, Any]] = None,
+    files: Optional[Mapping[str, Any]] = None,
+    **options: Unpack[RequestOptions],
+) -> ApiResponse[Any]:
+    """Call an endpoint that the library does not model yet, with the usual settings and errors.
+
+    *path* is appended to the base URL (``"/vector_stores"``); ids in it must be
+    percent-encoded. ``json`` is sent as a JSON body; ``form`` (plain fields) and ``files``
+    (taken as by the resource functions: a path, an open binary file, bytes or a
+    ``(filename, content[, content_type])`` tuple) as a multipart form, where a list
+    becomes repeated ``name[]`` fields. Query values of None are left out. ``data`` is the
+    decoded JSON when the answer is JSON, None when it is empty, else the body as bytes.
+
+    https://platform.openai.com/docs/api-reference
+    """
+    import dataclasses
+
+    if not isinstance(method, str) or not method.strip():
+        raise ValueError(f"method must be an HTTP method such as 'GET', not {method!r}")
+    if not isinstance(path, str) or not path.startswith("/"):
+        raise ValueError(f"path must start with '/' (it is appended to the base URL), not {path!r}")
+    if json is not None and (form is not None or files is not None):
+        raise ValueError("json cannot be sent with form or files: give either a JSON body or a form")
+    fields: Optional[List[Tuple[str, Union[str, FilePart]]]] = None
+    if form is not None or files is not None:
+        fields = form_of(dict(form or {}), files=()) + form_of(dict(files or {}), files=tuple(files or ()))
+    method = method.strip().upper()
+    resp = _request(session, method, path, into=None, params=params, json_body=json, form=fields, **options)
+    if not resp.ok:
+        return resp
+    raw = resp.raw
+    content_type = raw.headers.get("Content-Type", "").split(";", 1)[0].strip().lower()
+    data: Any = None
+    if raw.content and (content_type == "application/json" or content_type.endswith("+json")):
+        data = decode_json(raw, dict)
+    elif raw.content:
+        data = raw.content
+    return dataclasses.replace(resp, _data=data)

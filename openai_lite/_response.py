@@ -80,7 +80,7 @@ class ApiResponse(Generic[T]):
         body: Any
         if error is not None:
             body = {"error": dataclasses.asdict(error)}
-            message = error.message or snippet(self.raw.content)
+            message = snippet(error.message, 1000) if error.message else snippet(self.raw.content)
         else:
             body = snippet(self.raw.content)
             message = body
@@ -97,7 +97,11 @@ class ApiResponse(Generic[T]):
         )
 
     def __repr__(self) -> str:
-        shown = f"data={self._data!r}" if self.ok else f"error={self.error!r}"
+        data = self._data
+        if isinstance(data, bytes):
+            shown = f"data=<{len(data)} bytes>"
+        else:
+            shown = f"data={data!r}" if self.ok else f"error={self.error!r}"
         return f"ApiResponse(status_code={self.status_code}, request_id={self.request_id!r}, {shown})"
 
 

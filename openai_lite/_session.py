@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import os
+import sys
 import threading
-from typing import Any, Callable, Dict, Optional, Tuple, Union
+from typing import Any, Callable, Dict, Mapping, Optional, Tuple, Union
 
 import requests
 from requests.adapters import HTTPAdapter
+from requests.auth import AuthBase
 from urllib3.util.retry import Retry
 
 from ._errors import OpenAIError
@@ -24,6 +26,24 @@ USER_AGENT = f"openai-lite/{__version__}"
 
 ApiKey = Union[str, Callable[[], str]]
 Timeout = Union[None, float, Tuple[float, float], Tuple[float, None]]
+
+#: True where urllib takes the proxies from the environment alone (not from the system's
+#: settings, as on macOS and Windows), so that requests' answer can be remembered.
+_ENV_ONLY_PROXIES = sys.platform != "darwin" and os.name != "nt"
+
+
+def check_key(key: str) -> str:
+    """Return *key* if it can travel in a header; the error never shows the key itself.
+
+    http.client and requests would otherwise fail deep in the send with an error that
+    quotes the whole header, key included (a trailing newline from a key file, say).
+    """
+    if not (key.isascii() and key.isprintable()) or any(c.isspace() for c in key):
+        raise OpenAIError(
+            "The API key has whitespace or characters that cannot go in an HTTP header"
+            " (a trailing newline?): check api_key or the environment variable it came from."
+        )
+    return key
 
 
 class _Secret:
@@ -100,6 +120,8 @@ class OpenAISession(requests.Session):
         "timeout",
         "max_retries",
     ]
+    #: The environment seen last, and the settings worked out for it (not pickled).
+    _env_memo: Optional[Tuple[Dict[Any, Any], Dict[Any, Any]]] = None
 
     def __init__(
         self,
@@ -130,7 +152,11 @@ class OpenAISession(requests.Session):
         #: The retry policy of calls that give none.
         self.max_retries: Union[int, Retry] = max_retries
         self.headers["User-Agent"] = USER_AGENT
-        retry = max_retries if isinstance(max_retries, Retry) else OpenAIRetry.for_tries(max_retries)
+        if isinstance(max_retries, Retry):
+            # The last try's response comes back as it is, never as requests' RetryError.
+            retry = max_retries.new(raise_on_status=False)
+        else:
+            retry = OpenAIRetry.for_tries(max_retries)
         self.mount(self.base_url + "/", RetryingAdapter(retry))
 
     def api_key(self) -> Optional[str]:
@@ -138,8 +164,69 @@ class OpenAISession(requests.Session):
         secret = getattr(self, "_api_key", None)
         key = secret.value if secret is not None else None
         if callable(key):
-            return str(key())
-        return key
+            key = str(key())
+        return check_key(key) if key else key
+
+    def _target(
+        self, path: str, params: Optional[Mapping[str, Any]], body: Any
+    ) -> Optional[Tuple[str, Optional[Mapping[str, Any]], AuthBase, Timeout]]:
+        """Return the URL, query, credentials and timeout of a call, when they are not OpenAI's.
+
+        None (here) means ``base_url + path``, the query as given and the OpenAI headers. A
+        session for another deployment of the API, such as
+        :class:`~openai_lite.azure.AzureOpenAISession`, overrides it; *body* is the JSON
+        object or the form fields of the call.
+        """
+        return None
+
+    def merge_environment_settings(self, url: Any, proxies: Any, stream: Any, verify: Any, cert: Any) -> Any:
+        """requests' own merge of the environment with the call's and the session's settings.
+
+        requests reads every proxy variable of the environment on each call, which costs
+        more than the rest of the request preparation. Its answer depends only on the URL's
+        scheme and host, on ``os.environ`` and on the session's ``trust_env``, ``proxies``,
+        ``stream``, ``verify`` and ``cert``, so it is remembered for those and worked out
+        again as soon as any of them (or any environment variable) changes. Where urllib
+        also reads the system's proxy settings (macOS, Windows), and for a call that passes
+        its own proxies, ``verify`` or ``cert``, requests does it all every time.
+        """
+        merge = super().merge_environment_settings
+        env = getattr(os.environ, "_data", None)
+        if (
+            not _ENV_ONLY_PROXIES
+            or type(proxies) is not dict
+            or proxies
+            or verify is not None
+            or cert is not None
+            or type(self.proxies) is not dict
+            or type(env) is not dict
+        ):
+            return merge(url, proxies, stream, verify, cert)
+        try:
+            key = (
+                "/".join(str(url).split("/", 3)[:3]),  # scheme and host: what requests looks at
+                stream,
+                self.trust_env,
+                tuple(self.proxies.items()),
+                self.stream,
+                self.verify,
+                self.cert,
+            )
+            memo = self._env_memo
+            if memo is None or memo[0] != env:
+                memo = self._env_memo = (dict(env), {})
+            known = memo[1].get(key)
+        except TypeError:  # an unhashable setting
+            return merge(url, proxies, stream, verify, cert)
+        if known is None:
+            settings: Dict[str, Any] = dict(merge(url, proxies, stream, verify, cert))
+            if len(memo[1]) >= 64:
+                memo[1].clear()
+            memo[1][key] = (dict(proxies), settings)
+        else:
+            from_env, settings = known
+            proxies.update(from_env)  # requests adds the environment's proxies to the call's
+        return dict(settings, proxies=settings["proxies"].copy())
 
     def __repr__(self) -> str:
         return f"<OpenAISession base_url={self.base_url!r}>"

@@ -14,14 +14,20 @@ from __future__ import annotations
 
 from . import (  # noqa: F401  (imported to register the built-in routes)
     _routes_audio,
+    _routes_batches,
     _routes_chat,
+    _routes_chat_store,
+    _routes_completions,
     _routes_embeddings,
     _routes_files,
     _routes_fine_tuning,
     _routes_images,
     _routes_models,
     _routes_moderations,
+    _routes_responses,
+    _routes_uploads,
 )
+from ._routes_fine_tuning import finish_job as finish_fine_tuning_job
 from ._server import (
     ApiError,
     FakeOpenAI,
@@ -31,6 +37,7 @@ from ._server import (
     Reply,
     error_reply,
     json_reply,
+    sse_reply,
 )
 
 __all__ = [
@@ -42,4 +49,6 @@ __all__ = [
     "Reply",
     "error_reply",
     "json_reply",
+    "sse_reply",
+    "finish_fine_tuning_job",
 ]

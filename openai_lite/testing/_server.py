@@ -204,6 +204,46 @@ def error_reply(
     return json_reply(obj, status, headers)
 
 
+def sse_event(obj: Any) -> bytes:
+    """Encode one server-sent event whose data is *obj* as compact JSON."""
+    return b"data: " + json.dumps(obj, separators=(",", ":")).encode("utf-8") + b"\n\n"
+
+
+def sse_reply(
+    events: List[Any],
+    *,
+    done: bool = True,
+    split: Optional[int] = None,
+    chunk_delay: float = 0.0,
+    drop: Optional[str] = None,
+    headers: Optional[Dict[str, str]] = None,
+) -> Reply:
+    """Build a chunked ``text/event-stream`` :class:`Reply`.
+
+    An item of *events* that is bytes or str is sent as it is (its lines and the blank
+    line that ends it); any other item is sent as ``data: <json>`` and a blank line.
+    *done* adds ``data: [DONE]``. Each event goes in its own HTTP chunk, unless *split*
+    cuts the whole stream into chunks of that many bytes.
+    """
+    pieces = [
+        e if isinstance(e, bytes) else e.encode("utf-8") if isinstance(e, str) else sse_event(e)
+        for e in events
+    ]
+    if done:
+        pieces.append(b"data: [DONE]\n\n")
+    if split is not None:
+        whole = b"".join(pieces)
+        pieces = [whole[i : i + split] for i in range(0, len(whole), split)]
+    return Reply(
+        200,
+        dict(headers or {}),
+        chunks=pieces,
+        chunk_delay=chunk_delay,
+        drop=drop,
+        content_type="text/event-stream",
+    )
+
+
 class ApiError(Exception):
     """Raised by a route handler to answer with an OpenAI error body."""
 
