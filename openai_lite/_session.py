@@ -182,8 +182,8 @@ class OpenAISession(requests.Session):
     def merge_environment_settings(self, url: Any, proxies: Any, stream: Any, verify: Any, cert: Any) -> Any:
         """requests' own merge of the environment with the call's and the session's settings.
 
-        requests reads every proxy variable of the environment on each call, which costs
-        more than the rest of the request preparation. Its answer depends only on the URL's
+        requests reads every variable of the environment on each call to find the proxies,
+        which can cost as much as the rest of the request preparation. Its answer depends only on the URL's
         scheme and host, on ``os.environ`` and on the session's ``trust_env``, ``proxies``,
         ``stream``, ``verify`` and ``cert``, so it is remembered for those and worked out
         again as soon as any of them (or any environment variable) changes. Where urllib
