@@ -33,6 +33,7 @@ from ._errors import (
     RateLimitError,
     UnprocessableEntityError,
 )
+from ._multipart import Progress
 from ._pagination import paginate
 from ._request import request
 from ._response import ApiResponse, ErrorObject
@@ -84,6 +85,7 @@ __all__ = [
     "__version__",
     "OpenAISession",
     "OpenAIRetry",
+    "Progress",
     "ApiResponse",
     "ErrorObject",
     "OpenAIError",
