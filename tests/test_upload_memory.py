@@ -103,4 +103,5 @@ def test_200_mb_upload_grows_memory_by_less_than_16_mib(sink: RawServer, big_fil
 def test_the_measure_sees_requests_own_files_reading_the_whole_file(sink: RawServer, big_file: Path) -> None:
     result = upload_in_a_subprocess(sink, big_file, "requests")
     assert result["status"] == 200
-    assert result["growth"] > SIZE * 3 // 4
+    # requests holds the file (and at least part of a copy) in memory; far above LIMIT either way.
+    assert result["growth"] > SIZE // 2
