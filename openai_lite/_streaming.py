@@ -242,7 +242,7 @@ def _body_chunks(response: requests.Response) -> Iterator[bytes]:
     read1 = getattr(raw, "read1", None)
     if read1 is not None:  # urllib3 2: it releases the connection at the end of the body
         while True:
-            data = read1(_READ_SIZE)
+            data = read1(_READ_SIZE, decode_content=True)
             if not data:
                 return
             yield data

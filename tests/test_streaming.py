@@ -531,3 +531,20 @@ def test_cut_without_chunked_encoding(raw_server: Any, framing: str) -> None:
         for piece in stream:
             received.append(piece.choices[0].delta.content)
     assert received == ["The"]
+
+
+@pytest.mark.parametrize("chunked", [True, False])
+def test_gzip_compressed_stream_is_decoded(fake: FakeOpenAI, session: OpenAISession, chunked: bool) -> None:
+    import gzip
+
+    body = b"".join(
+        b"data: " + json.dumps(c).encode() + b"\n\n" for c in (chunk("The"), chunk(" end", finish="stop"))
+    )
+    packed = gzip.compress(body + b"data: [DONE]\n\n")
+    headers = {"Content-Type": "text/event-stream", "Content-Encoding": "gzip"}
+    if chunked:
+        fake.enqueue(Reply(headers=headers, chunks=[packed[:20], packed[20:]]))
+    else:
+        fake.enqueue(Reply(headers=headers, body=packed))
+
+    assert [c.choices[0].delta.content for c in ask(session)] == ["The", " end"]
