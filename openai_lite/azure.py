@@ -138,6 +138,15 @@ class AzureOpenAISession(OpenAISession):
         query = {"api-version": self.api_version, **(params or {})}
         return self.base_url + path, query, _AzureCredentials(self._credential_header, value), self.timeout
 
+    def rebuild_auth(self, prepared_request: requests.PreparedRequest, response: requests.Response) -> None:
+        """Drop the ``api-key`` header on a redirect to another host, as requests drops ``Authorization``."""
+        url = response.request.url or ""
+        if "api-key" in prepared_request.headers and self.should_strip_auth(  # type: ignore[no-untyped-call]
+            url, prepared_request.url or ""
+        ):
+            del prepared_request.headers["api-key"]
+        super().rebuild_auth(prepared_request, response)  # type: ignore[no-untyped-call]
+
     def __repr__(self) -> str:
         return (
             f"<AzureOpenAISession base_url={self.base_url!r} api_version={self.api_version!r}"

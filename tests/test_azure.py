@@ -229,3 +229,16 @@ def test_base_url_instead_of_an_endpoint(azure_fake: FakeOpenAI) -> None:
     session = AzureOpenAISession(base_url=azure_fake.url, api_version=API_VERSION, api_key=AZURE_KEY)
     chat.create(session, model="dep", messages=[{"role": "user", "content": "Hi"}])
     assert azure_fake.last.path == "/openai/deployments/dep/chat/completions"
+
+
+def test_a_redirect_to_another_host_does_not_carry_the_api_key(azure_fake: FakeOpenAI) -> None:
+    with FakeOpenAI(host="127.0.0.2") as elsewhere:
+        azure_fake.enqueue(Reply(307, headers={"Location": elsewhere.url + "/models"}))
+
+        resp = models.list(keyed(azure_fake))
+
+        assert resp.status_code == 401  # the other host never got a credential
+        assert azure_fake.last.headers["api-key"] == AZURE_KEY
+        assert elsewhere.last.path == "/v1/models"
+        assert "api-key" not in elsewhere.last.headers
+        assert "Authorization" not in elsewhere.last.headers
