@@ -42,8 +42,10 @@ __all__ = [
     "InternalServerError",
 ]
 
-#: How much of an unexpected body an error keeps and shows.
+#: How much of an unexpected body an error shows.
 SNIPPET_LENGTH = 200
+#: How much of an unexpected body an error keeps.
+BODY_KEPT = 1000
 
 
 def snippet(body: Any, limit: int = SNIPPET_LENGTH) -> str:
@@ -83,7 +85,8 @@ class APIResponseValidationError(OpenAIError):
     ) -> None:
         super().__init__(message)
         self.status_code = status_code
-        self.body = body
+        #: The start of the body (a huge page is not kept whole).
+        self.body = body[:BODY_KEPT] if isinstance(body, (bytes, str)) else body
         self.request_id = request_id
 
     def __str__(self) -> str:

@@ -198,29 +198,38 @@ def _converter(tp: Any, where: str) -> Converter:
             return _converter(members[0], where)
         return _union(members, where)
     if origin in (list, List):
-        return _list(_converter(args[0], where) if args else None, where)
+        return _list(_converter(args[0], where) if args else None, where, _nullable(args[:1]))
     if origin in (dict, Dict):
-        return _dict(_converter(args[1], where) if args else None, where)
+        return _dict(_converter(args[1], where) if args else None, where, _nullable(args[1:]))
     return None
 
 
-def _list(item: Converter, where: str) -> Callable[[Any], Any]:
+def _nullable(args: Any) -> bool:
+    """Tell whether the item type of a list or dict admits null."""
+    return not args or args[0] in _PLAIN or _NONE in get_args(args[0])
+
+
+def _list(item: Converter, where: str, nullable: bool) -> Callable[[Any], Any]:
     def decode(value: Any) -> Any:
         if type(value) is not list:
             raise DecodeError(f"{where}: expected a list, got {type(value).__name__}")
         if item is None:
             return value
+        if not nullable and None in value:
+            raise DecodeError(f"{where}: expected a list of objects, got a null item")
         return [None if v is None else item(v) for v in value]
 
     return decode
 
 
-def _dict(item: Converter, where: str) -> Callable[[Any], Any]:
+def _dict(item: Converter, where: str, nullable: bool) -> Callable[[Any], Any]:
     def decode(value: Any) -> Any:
         if type(value) is not dict:
             raise DecodeError(f"{where}: expected an object, got {type(value).__name__}")
         if item is None:
             return value
+        if not nullable and None in value.values():
+            raise DecodeError(f"{where}: expected an object of objects, got a null value")
         return {k: None if v is None else item(v) for k, v in value.items()}
 
     return decode

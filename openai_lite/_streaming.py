@@ -205,7 +205,7 @@ def event_decoder(into: Type[T]) -> Callable[[ServerSentEvent], T]:
             ) from None
         error = obj.get("error") if isinstance(obj, dict) else None
         if sse.event == "error" or isinstance(error, (dict, str)):
-            raise _stream_error(obj)
+            raise stream_error(obj)
         try:
             return decode(obj)  # type: ignore[no-any-return]
         except (DecodeError, RecursionError) as exc:
@@ -218,7 +218,8 @@ def event_decoder(into: Type[T]) -> Callable[[ServerSentEvent], T]:
     return decode_event
 
 
-def _stream_error(obj: Any) -> APIStreamError:
+def stream_error(obj: Any) -> APIStreamError:
+    """Build the typed error of an ``error`` event's data."""
     error = obj.get("error", obj) if isinstance(obj, dict) else obj
     if isinstance(error, str):
         error = {"message": error}

@@ -24,11 +24,11 @@ from typing import (
 
 import requests
 
-from ._errors import APIResponseValidationError, APIStreamError
+from ._errors import APIResponseValidationError
 from ._model import DecodeError, Model
 from ._request import _request, body_of, path_param
 from ._response import ApiResponse
-from ._streaming import ServerSentEvent, Stream, open_stream
+from ._streaming import ServerSentEvent, Stream, open_stream, stream_error
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
@@ -678,7 +678,7 @@ def _event_type(sse: ServerSentEvent) -> Optional[str]:
         return sse.event
     try:
         obj = json.loads(sse.data)
-    except ValueError:
+    except (ValueError, RecursionError):
         return None
     kind = obj.get("type") if isinstance(obj, dict) else None
     return kind if isinstance(kind, str) else None
@@ -692,26 +692,19 @@ def _decode_event(sse: ServerSentEvent) -> ResponseStreamEvent:
     """Turn one server-sent event into its typed event, or raise the error it reports."""
     try:
         obj = json.loads(sse.data)
-    except ValueError:
+    except (ValueError, RecursionError):
         raise APIResponseValidationError("A stream event is not valid JSON", body=sse.data) from None
     if not isinstance(obj, dict):
         raise APIResponseValidationError("A stream event is not a JSON object", body=sse.data)
     kind = obj.get("type") or sse.event
     if kind == "error":
-        error: Dict[str, Any] = obj["error"] if isinstance(obj.get("error"), dict) else obj
-        raise APIStreamError(
-            str(error.get("message") or "An error occurred in the stream."),
-            type=_text(error.get("type")),
-            code=_text(error.get("code")),
-            param=_text(error.get("param")),
-            body=obj,
-        )
+        raise stream_error(obj)
     cls = _EVENT_CLASSES.get(kind) if isinstance(kind, str) else None
     if cls is None:
         return ResponseOtherEvent(type=str(kind), data=obj, sequence_number=obj.get("sequence_number"))
     try:
         return cls.from_dict(obj)  # type: ignore[return-value]
-    except DecodeError as exc:
+    except (DecodeError, RecursionError) as exc:
         raise APIResponseValidationError(
             f"A {kind} event does not have the documented shape ({exc})", body=sse.data
         ) from None

@@ -253,7 +253,7 @@ class Node(Model):
     """A class that contains itself, with every kind of field the decoder generates code for."""
 
     id: str
-    children: Optional[List[Node]] = None
+    children: Optional[List[Optional[Node]]] = None
     tags: List[str] = field(default_factory=list)
     weights: Dict[str, float] = field(default_factory=dict)
     kind: str = "node"
@@ -268,6 +268,19 @@ def test_generated_decoder_takes_each_kind_of_field() -> None:
     first, second = Node.from_dict({"id": "c"}), Node.from_dict({"id": "d"})
     assert first.tags == [] and first.tags is not second.tags and first.weights == {} and first.kind == "node"
     assert Node.from_dict({"id": "e", "tags": None, "kind": None}) == Node(id="e", tags=None, kind=None)  # type: ignore[arg-type]
+
+
+@dataclass
+class Parent(Model):
+    """Children that may not be null."""
+
+    kids: List[Node]
+
+
+def test_null_items_pass_only_where_the_item_type_is_optional() -> None:
+    assert Parent.from_dict({"kids": [{"id": "a"}]}) == Parent(kids=[Node(id="a")])
+    with pytest.raises(DecodeError, match=r"^Parent.kids: expected a list of objects, got a null item$"):
+        Parent.from_dict({"kids": [{"id": "a"}, None]})
 
 
 def test_generated_decoder_names_the_class_and_the_field() -> None:
