@@ -38,7 +38,7 @@ from ._pagination import paginate
 from ._request import request
 from ._response import ApiResponse, ErrorObject
 from ._retry import OpenAIRetry
-from ._session import OpenAISession
+from ._session import OpenAISession, RetryingAdapter
 from ._version import __version__
 
 if TYPE_CHECKING:
@@ -84,6 +84,7 @@ _MODULES = frozenset(
 __all__ = [
     "__version__",
     "OpenAISession",
+    "RetryingAdapter",
     "OpenAIRetry",
     "Progress",
     "ApiResponse",
