@@ -19,14 +19,13 @@ import requests
 from requests.auth import AuthBase
 from urllib3.exceptions import ConnectTimeoutError, NewConnectionError, ReadTimeoutError
 from urllib3.exceptions import HTTPError as _Urllib3Error
-from urllib3.util import Timeout as Urllib3Timeout
 
 from ._errors import APIConnectionError, APIResponseValidationError, APITimeoutError, OpenAIError
 from ._logging import log_exchange, log_failure, logger
 from ._model import DecodeError, Model, decoder_for
 from ._multipart import FilePart, MultipartBody, Progress, check_progress, file_part, form_value
 from ._response import ApiResponse, ErrorObject
-from ._session import DEFAULT_BASE_URL, DEFAULT_TIMEOUT, OpenAISession, Timeout, check_key
+from ._session import DEFAULT_BASE_URL, DEFAULT_TIMEOUT, OpenAISession, Timeout, _check_options, check_key
 
 if TYPE_CHECKING:
     from typing_extensions import TypedDict, Unpack
@@ -103,11 +102,12 @@ def form_of(params: Dict[str, Any], *, files: Sequence[str]) -> List[Tuple[str, 
             key = f"{name}[]" if isinstance(value, list) else name
             fields += [(key, file_part(item, name)) for item in items]
         elif isinstance(value, (list, tuple)):
-            fields += [(f"{name}[]", form_value(item)) for item in value]
+            fields += [(f"{name}[]", form_value(item, name)) for item in value]
         elif isinstance(value, Mapping):
-            fields += [(f"{name}[{k}]", form_value(v)) for k, v in value.items() if v is not None]
+            items = [(f"{name}[{k}]", v) for k, v in value.items() if v is not None]
+            fields += [(key, form_value(v, key)) for key, v in items]
         else:
-            fields.append((name, form_value(value)))
+            fields.append((name, form_value(value, name)))
     return fields
 
 
@@ -152,25 +152,6 @@ def _json_bytes(body: Mapping[str, Any]) -> bytes:
         raise
 
 
-def _check_options(timeout: Any, max_retries: Any) -> None:
-    """Refuse a ``timeout`` or ``max_retries`` of the wrong type before anything is sent."""
-    if max_retries is not None:
-        if not isinstance(max_retries, int) or isinstance(max_retries, bool):
-            raise TypeError(f"max_retries must be an int, not {type(max_retries).__name__}")
-        if max_retries < 0:
-            raise ValueError(f"max_retries must be 0 or more, not {max_retries}")
-    if timeout is _UNSET or timeout is None or isinstance(timeout, Urllib3Timeout):
-        return
-    values = timeout if isinstance(timeout, tuple) and len(timeout) == 2 else (timeout,)
-    for value in values:
-        if value is None and len(values) == 2:
-            continue
-        if not isinstance(value, (int, float)) or isinstance(value, bool):
-            raise TypeError(f"timeout must be seconds or a (connect, read) pair of seconds, not {timeout!r}")
-        if not value > 0:
-            raise ValueError(f"timeout must be more than 0 seconds, not {timeout!r}")
-
-
 def _query(params: Optional[Mapping[str, Any]]) -> Optional[Dict[str, Any]]:
     if not params:
         return None
@@ -207,7 +188,7 @@ def _request(
         is read, up to :data:`ERROR_BODY_LIMIT` bytes.
     :param progress: the upload progress of *form*'s files (see :class:`MultipartBody`).
     """
-    _check_options(timeout, max_retries)
+    _check_options(None if timeout is _UNSET else timeout, max_retries)
     target = session._target(path, params, json_body or form) if isinstance(session, OpenAISession) else None
     base = ""
     auth: AuthBase
@@ -224,7 +205,7 @@ def _request(
         headers["Content-Type"] = "application/json"
     elif form is not None:
         if extra_body:
-            form = form + [(k, form_value(v)) for k, v in extra_body.items()]
+            form = form + form_of(dict(extra_body), files=())
         data = MultipartBody(form, progress=progress)
         headers["Content-Type"] = data.content_type
         if not data.rewindable:
@@ -296,6 +277,8 @@ def _check_complete(resp: requests.Response) -> None:
     """Raise for a body shorter than its Content-Length (urllib3 1.26 accepts one silently)."""
     expected = resp.headers.get("Content-Length", "")
     tell = getattr(resp.raw, "tell", None)
+    if getattr(resp.raw, "chunked", False):
+        return  # chunked framing wins over a Content-Length sent beside it (RFC 9112, 6.3)
     if expected.isdigit() and tell is not None and tell() < int(expected):
         raise APIConnectionError(
             f"Connection closed after {tell()} of {expected} bytes of the response body"
@@ -303,8 +286,8 @@ def _check_complete(resp: requests.Response) -> None:
 
 
 def _timed_out(exc: BaseException) -> bool:
-    """Tell a timeout that requests reports as a ConnectionError (after retries) for what it is."""
-    cause: Any = exc.args[0] if exc.args else None
+    """Tell a timeout that requests (or urllib3 itself) reports as a connection error for what it is."""
+    cause: Any = exc.args[0] if exc.args and isinstance(exc.args[0], BaseException) else exc
     cause = getattr(cause, "reason", cause)
     if isinstance(cause, NewConnectionError):  # a ConnectTimeoutError subclass, but refused
         return False

@@ -10,6 +10,9 @@ from typing import Any, Callable, Dict, Mapping, Optional, Tuple, Union
 import requests
 from requests.adapters import HTTPAdapter
 from requests.auth import AuthBase
+from requests.exceptions import InvalidURL
+from urllib3.exceptions import LocationValueError
+from urllib3.util import Timeout as Urllib3Timeout
 from urllib3.util.retry import Retry
 
 from ._errors import OpenAIError
@@ -31,6 +34,9 @@ Timeout = Union[None, float, Tuple[float, float], Tuple[float, None]]
 #: settings, as on macOS and Windows), so that requests' answer can be remembered.
 _ENV_ONLY_PROXIES = sys.platform != "darwin" and os.name != "nt"
 
+#: True where requests (< 2.29) writes a chunked body over a bare connection, with no timeout.
+_CHUNKED_WITHOUT_TIMEOUT = tuple(int(p) for p in requests.__version__.split(".")[:2]) < (2, 29)
+
 
 def check_key(key: str) -> str:
     """Return *key* if it can travel in a header; the error never shows the key itself.
@@ -46,12 +52,32 @@ def check_key(key: str) -> str:
     return key
 
 
+def _check_options(timeout: Any, max_retries: Any) -> None:
+    """Refuse a ``timeout`` or ``max_retries`` of the wrong type before anything is sent."""
+    if max_retries is not None:
+        if not isinstance(max_retries, int) or isinstance(max_retries, bool):
+            raise TypeError(f"max_retries must be an int, not {type(max_retries).__name__}")
+        if max_retries < 0:
+            raise ValueError(f"max_retries must be 0 or more, not {max_retries}")
+    if timeout is None or isinstance(timeout, Urllib3Timeout):
+        return
+    values = timeout if isinstance(timeout, tuple) and len(timeout) == 2 else (timeout,)
+    for value in values:
+        if value is None and len(values) == 2:
+            continue
+        if not isinstance(value, (int, float)) or isinstance(value, bool):
+            raise TypeError(f"timeout must be seconds or a (connect, read) pair of seconds, not {timeout!r}")
+        if not value > 0:
+            raise ValueError(f"timeout must be more than 0 seconds, not {timeout!r}")
+
+
 class _Secret:
-    """Holds the key (or its provider) so that no repr, vars() or traceback shows it."""
+    """Holds the key (or its provider, or a copy of the environment, which may hold keys)
+    so that no repr, vars() or traceback shows it."""
 
     __slots__ = ("value",)
 
-    def __init__(self, value: ApiKey) -> None:
+    def __init__(self, value: Any) -> None:
         self.value = value
 
     def __repr__(self) -> str:
@@ -80,13 +106,59 @@ class RetryingAdapter(HTTPAdapter):
 
     def send(self, request: requests.PreparedRequest, *args: Any, **kwargs: Any) -> requests.Response:
         tries: Optional[int] = getattr(request, "openai_max_retries", None)
+        send = super().send
+        if _CHUNKED_WITHOUT_TIMEOUT and request.body is not None and "Content-Length" not in request.headers:
+            send = self._send_chunked
         if tries is None:
-            return super().send(request, *args, **kwargs)
+            return send(request, *args, **kwargs)
         self._local.retry = self._default_retry.new(total=tries)
         try:
-            return super().send(request, *args, **kwargs)
+            return send(request, *args, **kwargs)
         finally:
             self._local.retry = None
+
+    def _send_chunked(
+        self,
+        request: requests.PreparedRequest,
+        stream: bool = False,
+        timeout: Any = None,
+        verify: Union[bool, str] = True,
+        cert: Any = None,
+        proxies: Optional[Mapping[str, str]] = None,
+    ) -> requests.Response:
+        """Send a chunked body (a generator, a pipe) through urllib3, as requests >= 2.29 does.
+
+        requests 2.26 to 2.28 write such a body over a bare connection that applies no
+        timeout, so a server that never answers would hang the call forever. urllib3's
+        errors come out as they are, not as requests' own: the caller maps both.
+        """
+        try:
+            conn: Any = self.get_connection(request.url or "", proxies)
+        except LocationValueError as exc:
+            raise InvalidURL(exc, request=request) from exc
+        self.cert_verify(conn, request.url, verify, cert)  # type: ignore[no-untyped-call]
+        url = self.request_url(request, proxies)
+        self.add_headers(request, stream=stream, timeout=timeout, verify=verify, cert=cert, proxies=proxies)
+        if isinstance(timeout, tuple):
+            if len(timeout) != 2:
+                raise ValueError(f"timeout must be a number or a (connect, read) pair, not {timeout!r}")
+            timeout = Urllib3Timeout(connect=timeout[0], read=timeout[1])
+        elif not isinstance(timeout, Urllib3Timeout):
+            timeout = Urllib3Timeout(connect=timeout, read=timeout)
+        resp = conn.urlopen(
+            method=request.method,
+            url=url,
+            body=request.body,
+            headers=request.headers,
+            redirect=False,
+            assert_same_host=False,
+            preload_content=False,
+            decode_content=False,
+            retries=self.max_retries,
+            timeout=timeout,
+            chunked=True,
+        )
+        return self.build_response(request, resp)
 
     def __setstate__(self, state: Dict[str, Any]) -> None:
         self._local = threading.local()
@@ -121,7 +193,7 @@ class OpenAISession(requests.Session):
         "max_retries",
     ]
     #: The environment seen last, and the settings worked out for it (not pickled).
-    _env_memo: Optional[Tuple[Dict[Any, Any], Dict[Any, Any]]] = None
+    _env_memo: Optional[Tuple[_Secret, Dict[Any, Any]]] = None
 
     def __init__(
         self,
@@ -133,6 +205,7 @@ class OpenAISession(requests.Session):
         timeout: Timeout = DEFAULT_TIMEOUT,
         max_retries: Union[int, Retry] = DEFAULT_MAX_RETRIES,
     ) -> None:
+        _check_options(timeout, None if isinstance(max_retries, Retry) else max_retries)
         super().__init__()
         env = os.environ
         key = api_key if api_key is not None else env.get("OPENAI_API_KEY")
@@ -213,8 +286,8 @@ class OpenAISession(requests.Session):
                 self.cert,
             )
             memo = self._env_memo
-            if memo is None or memo[0] != env:
-                memo = self._env_memo = (dict(env), {})
+            if memo is None or memo[0].value != env:
+                memo = self._env_memo = (_Secret(dict(env)), {})
             known = memo[1].get(key)
         except TypeError:  # an unhashable setting
             return merge(url, proxies, stream, verify, cert)

@@ -720,3 +720,39 @@ def test_sse_error_status_raises_its_typed_error_at_open(fake: FakeOpenAI, sessi
     with pytest.raises(BadRequestError, match="Bad model") as caught:
         chat.stream(session, model="gpt-4o", messages=MESSAGES)
     assert caught.value.param == "model"
+
+
+def test_generator_upload_to_a_server_that_never_answers_times_out() -> None:
+    def handler(conn: RawConnection) -> None:
+        conn.read_request()
+        conn.stall(10)
+
+    def lines() -> Iterator[bytes]:
+        yield b'{"prompt": "p", "completion": "c"}\n'
+
+    with RawServer(handler) as server:
+        start = time.monotonic()
+        with pytest.raises(APITimeoutError):
+            files.create(
+                session_for(server.url), file=("t.jsonl", lines()), purpose="fine-tune", timeout=(1, 0.5)
+            )
+        assert 0.5 <= time.monotonic() - start < 3
+        (sent,) = server.requests
+    assert sent.chunked and b'{"prompt": "p", "completion": "c"}\n' in sent.body
+
+
+def test_generator_upload_to_a_refused_or_reset_connection_is_a_connection_error() -> None:
+    def handler(conn: RawConnection) -> None:
+        conn.read_request()
+        conn.reset()
+
+    def lines() -> Iterator[bytes]:
+        yield b'{"prompt": "p", "completion": "c"}\n'
+
+    with RawServer(handler) as server:
+        with pytest.raises(APIConnectionError) as reset:
+            files.create(session_for(server.url), file=("t.jsonl", lines()), purpose="fine-tune")
+        assert len(server.requests) == 1
+    with pytest.raises(APIConnectionError) as refused:  # the server is gone: its port refuses
+        files.create(session_for(server.url), file=("t.jsonl", lines()), purpose="fine-tune")
+    assert type(reset.value) is type(refused.value) is APIConnectionError
