@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import io
 import json
+import math
 import os
 import uuid
 from typing import IO, Any, Callable, Iterator, List, Optional, Sequence, Tuple, Union, cast
@@ -196,13 +197,31 @@ def _guess(filename: str) -> str:
     return mimetypes.guess_type(filename)[0] or "application/octet-stream"
 
 
-def form_value(value: Any) -> str:
-    """Render a non-file form value as the API expects it."""
+def form_value(value: Any, name: str) -> str:
+    """Render the non-file form value of field *name* as the API expects it.
+
+    :raises TypeError: for a value that is not a str, int, float, bool, dict or list.
+    :raises ValueError: for a float (or one inside a dict or list) that is not finite.
+    """
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, str):
+        return value
+    if isinstance(value, int):
+        return str(int(value))
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise ValueError(f"{name}: {value!r} is not a finite number")
+        return repr(float(value))
     if isinstance(value, (dict, list)):
-        return json.dumps(value, separators=(",", ":"))
-    return str(value)
+        try:
+            return json.dumps(value, separators=(",", ":"), allow_nan=False)
+        except (TypeError, ValueError) as found:
+            kind = TypeError if isinstance(found, TypeError) else ValueError
+            raise kind(f"{name}: {found}") from None
+    raise TypeError(
+        f"{name}: a form value must be a str, int, float, bool, dict or list, not {type(value).__name__}"
+    )
 
 
 class MultipartBody:

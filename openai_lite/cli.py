@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import base64
 import json
+import math
 import os
 import struct
 import sys
@@ -27,6 +28,7 @@ from ._errors import (
     APIConnectionError,
     APIResponseValidationError,
     APIStatusError,
+    APIStreamError,
     OpenAIError,
 )
 from ._session import DEFAULT_TIMEOUT, OpenAISession
@@ -116,6 +118,8 @@ def cmd_chat(args: argparse.Namespace) -> int:
     ).data
     if args.json:
         _print_json(data)
+    elif not data.choices:
+        return _fail("the response has no choices", EXIT_API_ERROR)
     else:
         _out(data.choices[0].message.content or "")
     return EXIT_OK
@@ -576,6 +580,28 @@ def run_tour(session: OpenAISession, *, live: bool) -> int:
 # The parser
 
 
+def _seconds(text: str) -> float:
+    """An argparse type: a finite number of seconds above 0."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
+    if not 0 < value < math.inf:
+        raise argparse.ArgumentTypeError(f"must be more than 0 seconds, not {text!r}")
+    return value
+
+
+def _retries(text: str) -> int:
+    """An argparse type: a whole number of retries, 0 or more."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be 0 or more, not {text!r}")
+    return value
+
+
 def _json_flag(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
     parser.add_argument("--json", action="store_true", help="print the parsed response as JSON")
     return parser
@@ -590,8 +616,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     parser.add_argument("--base-url", help="the API's root URL (default: OPENAI_BASE_URL or OpenAI's)")
-    parser.add_argument("--timeout", type=float, help="seconds to wait for an answer (default 600)")
-    parser.add_argument("--max-retries", type=int, default=2, help="retries of a failed call")
+    parser.add_argument("--timeout", type=_seconds, help="seconds to wait for an answer (default 600)")
+    parser.add_argument("--max-retries", type=_retries, default=2, help="retries of a failed call")
     parser.add_argument("-v", "--verbose", action="store_true", help="log each request to stderr")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
@@ -730,7 +756,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         return int(args.func(args))
     except UsageError as exc:
         return _fail(str(exc), EXIT_USAGE)
-    except (APIStatusError, APIResponseValidationError) as exc:
+    except (APIStatusError, APIResponseValidationError, APIStreamError) as exc:
         return _fail(_describe(exc), EXIT_API_ERROR)
     except APIConnectionError as exc:
         return _fail(str(exc), EXIT_CONNECTION)

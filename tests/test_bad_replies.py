@@ -30,8 +30,9 @@ def test_null_choice_in_a_stream(fake: FakeOpenAI, session: OpenAISession) -> No
 def test_deeply_nested_response_event(fake: FakeOpenAI, session: OpenAISession) -> None:
     fake.enqueue(sse_reply([b"data: " + b"[" * 100_000 + b"]" * 100_000 + b"\n\n"], done=False))
 
-    with pytest.raises(APIResponseValidationError), responses.stream(session, model="m", input="Hi") as events:
-        list(events)
+    with pytest.raises(APIResponseValidationError):
+        with responses.stream(session, model="m", input="Hi") as events:
+            list(events)
 
 
 def test_chunked_reply_with_a_content_length_beside_it(fake: FakeOpenAI, session: OpenAISession) -> None:

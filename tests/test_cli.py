@@ -489,3 +489,45 @@ def test_real_process(fake: FakeOpenAI) -> None:
     assert failing.returncode == 1 and failing.stdout == b""
     assert failing.stderr.decode().startswith("openai-lite: error: 404 Not Found (request req_")
     assert failing.stderr.count(b"\n") == 1
+
+
+@pytest.mark.parametrize(
+    ("argv", "option"),
+    [
+        (["--timeout", "0"], "--timeout"),
+        (["--timeout", "-5"], "--timeout"),
+        (["--timeout", "nan"], "--timeout"),
+        (["--timeout", "inf"], "--timeout"),
+        (["--max-retries", "-1"], "--max-retries"),
+    ],
+)
+def test_bad_timeout_or_retries_is_a_usage_error_without_a_traceback(
+    api: FakeOpenAI, capsys: pytest.CaptureFixture[str], argv: List[str], option: str
+) -> None:
+    code, out, err = run(capsys, *argv, "models", "list")
+    assert (code, out) == (2, "")
+    assert err.splitlines()[-1].startswith(f"openai-lite: error: argument {option}: ")
+    assert "Traceback" not in err
+    assert api.requests == []
+
+
+def test_error_event_in_a_stream_is_exit_1(api: FakeOpenAI, capsys: pytest.CaptureFixture[str]) -> None:
+    from openai_lite.testing import sse_reply
+
+    api.enqueue(sse_reply([{"error": {"message": "Overloaded", "type": "server_error"}}], done=False))
+    code, _, err = run(capsys, "chat", "--stream", "hi")
+    assert code == 1
+    assert err.startswith("openai-lite: error: Error in the stream") and err.count("\n") == 1
+    assert "[server_error]: Overloaded" in err
+
+
+def test_chat_reply_without_choices_is_exit_1(api: FakeOpenAI, capsys: pytest.CaptureFixture[str]) -> None:
+    from openai_lite.testing import json_reply
+
+    empty = {"id": "c", "object": "chat.completion", "created": 1, "model": "m", "choices": []}
+    api.enqueue(json_reply(empty))
+    code, out, err = run(capsys, "chat", "hi")
+    assert (code, out, err) == (1, "", "openai-lite: error: the response has no choices\n")
+    api.enqueue(json_reply(empty))
+    code, out, err = run(capsys, "chat", "--json", "hi")
+    assert (code, json.loads(out)["choices"], err) == (0, [], "")

@@ -204,3 +204,12 @@ def test_log_records_name_no_header_values(fake: FakeOpenAI, caplog: pytest.LogC
     assert models.list(session).status_code == 200
     text: List[str] = [caplog.handler.format(record) for record in caplog.records]
     assert text and not [line for line in text if fake.api_key in line or "trace-value-42" in line]
+
+
+def test_key_from_the_environment_absent_from_vars_of_a_used_session(
+    fake: FakeOpenAI, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("OPENAI_API_KEY", fake.api_key)
+    session = OpenAISession(base_url=fake.url)
+    assert models.list(session).status_code == 200
+    assert fake.api_key not in repr(vars(session)) + repr(session) + repr(vars(session.adapters))

@@ -154,3 +154,51 @@ def test_connection_refused_is_a_typed_error() -> None:
     with pytest.raises(APIConnectionError) as caught:
         models.list(session)
     assert "sk-x" not in str(caught.value)
+
+
+def test_a_mounted_retrying_adapter_keeps_the_per_call_override(fake: FakeOpenAI) -> None:
+    from openai_lite import OpenAIRetry, RetryingAdapter
+    from openai_lite.testing import error_reply
+
+    session = OpenAISession(api_key=fake.api_key, base_url=fake.url)
+    adapter = RetryingAdapter(OpenAIRetry.for_tries(4, backoff_factor=0.001), pool_maxsize=32)
+    session.mount(session.base_url + "/", adapter)
+    assert session.get_adapter(fake.url + "/models") is adapter
+
+    fake.enqueue(error_reply(503, "busy"), times=3)
+    assert (models.list(session).status_code, len(fake.requests)) == (200, 4)
+    fake.enqueue(error_reply(503, "busy"), times=3)
+    resp = models.list(session, max_retries=0)
+    assert (resp.status_code, resp.retries, len(fake.requests)) == (503, 0, 5)
+
+
+@pytest.mark.parametrize(
+    ("options", "error", "name"),
+    [
+        ({"timeout": 0}, ValueError, "timeout"),
+        ({"timeout": -1.5}, ValueError, "timeout"),
+        ({"timeout": float("nan")}, ValueError, "timeout"),
+        ({"timeout": (5, 0)}, ValueError, "timeout"),
+        ({"timeout": "5"}, TypeError, "timeout"),
+        ({"timeout": True}, TypeError, "timeout"),
+        ({"max_retries": -1}, ValueError, "max_retries"),
+        ({"max_retries": "3"}, TypeError, "max_retries"),
+        ({"max_retries": 1.5}, TypeError, "max_retries"),
+    ],
+)
+def test_bad_timeout_or_max_retries_is_refused_by_the_constructor(
+    fake: FakeOpenAI, options: Any, error: type, name: str
+) -> None:
+    with pytest.raises(error, match=f"^{name} must "):
+        OpenAISession(api_key=fake.api_key, base_url=fake.url, **options)
+    assert fake.requests == []
+
+
+def test_good_timeouts_and_a_retry_object_are_accepted(fake: FakeOpenAI) -> None:
+    from urllib3.util.retry import Retry
+
+    for timeout in (None, 0.5, (1, 30), (1, None)):
+        retry = Retry(1)
+        session = OpenAISession(api_key=fake.api_key, base_url=fake.url, timeout=timeout, max_retries=retry)
+        assert models.list(session).status_code == 200
+    assert len(fake.requests) == 4
