@@ -48,6 +48,11 @@ SNIPPET_LENGTH = 200
 BODY_KEPT = 1000
 
 
+def text_or_none(value: Any) -> Optional[str]:
+    """Return an error field (a code may come as a number) as text, keeping None."""
+    return None if value is None else str(value)
+
+
 def snippet(body: Any, limit: int = SNIPPET_LENGTH) -> str:
     """Return a short, printable excerpt of *body* for an error message."""
     if isinstance(body, (bytes, bytearray)):

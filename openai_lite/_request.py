@@ -113,7 +113,7 @@ def form_of(params: Dict[str, Any], *, files: Sequence[str]) -> List[Tuple[str, 
 
 def _settings(session: requests.Session) -> Tuple[str, _Credentials, Timeout]:
     if isinstance(session, OpenAISession):
-        key = session.api_key()
+        key = session.api_key()  # already checked
         base, org, project, timeout = (
             session.base_url,
             session.organization,
@@ -123,11 +123,12 @@ def _settings(session: requests.Session) -> Tuple[str, _Credentials, Timeout]:
     else:
         env = os.environ
         key = env.get("OPENAI_API_KEY")
+        key = check_key(key) if key else key
         base = (env.get("OPENAI_BASE_URL") or DEFAULT_BASE_URL).rstrip("/")
         org, project, timeout = env.get("OPENAI_ORG_ID"), env.get("OPENAI_PROJECT_ID"), DEFAULT_TIMEOUT
     if not key:
         raise OpenAIError("No API key: pass api_key= to OpenAISession or set OPENAI_API_KEY.")
-    return base, _Credentials(check_key(key), org, project), timeout
+    return base, _Credentials(key, org, project), timeout
 
 
 def _json_default(value: Any) -> Any:
@@ -152,14 +153,33 @@ def _json_bytes(body: Mapping[str, Any]) -> bytes:
         raise
 
 
+def string_map(value: Optional[Mapping[str, str]], name: str) -> Optional[Mapping[str, str]]:
+    """Return *value* if it is None or a mapping of strings to strings; refuse anything else."""
+    if value is None:
+        return None
+    if not isinstance(value, Mapping) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in value.items()
+    ):
+        raise TypeError(f"{name} must be a mapping of strings to strings, not {value!r}")
+    return value
+
+
 def _query(params: Optional[Mapping[str, Any]]) -> Optional[Dict[str, Any]]:
+    """Render query parameters: None left out, booleans as ``true``/``false``, and an object
+    (``metadata``) as ``name[key]=value`` pairs, as the API expects."""
     if not params:
         return None
-    return {
-        k: ("true" if v else "false") if isinstance(v, bool) else v
-        for k, v in params.items()
-        if v is not None
-    }
+    query: Dict[str, Any] = {}
+    for name, value in params.items():
+        if value is None:
+            continue
+        if isinstance(value, bool):
+            value = "true" if value else "false"
+        elif isinstance(value, Mapping):
+            query.update((f"{name}[{key}]", item) for key, item in value.items())
+            continue
+        query[name] = value
+    return query
 
 
 def _request(

@@ -8,7 +8,7 @@ from typing import Any, Generic, Mapping, Optional, TypeVar
 
 import requests
 
-from ._errors import APIStatusError, snippet, status_error_class
+from ._errors import APIStatusError, snippet, status_error_class, text_or_none
 from ._model import Model
 
 __all__ = ["ApiResponse", "ErrorObject"]
@@ -91,8 +91,8 @@ class ApiResponse(Generic[T]):
             headers=self.headers,
             body=body,
             type=error.type if error else None,
-            code=_text(error.code) if error else None,
-            param=_text(error.param) if error else None,
+            code=text_or_none(error.code) if error else None,
+            param=text_or_none(error.param) if error else None,
             request_id=self.request_id,
         )
 
@@ -103,7 +103,3 @@ class ApiResponse(Generic[T]):
         else:
             shown = f"data={data!r}" if self.ok else f"error={self.error!r}"
         return f"ApiResponse(status_code={self.status_code}, request_id={self.request_id!r}, {shown})"
-
-
-def _text(value: Any) -> Optional[str]:
-    return None if value is None else str(value)

@@ -44,7 +44,8 @@ def check_key(key: str) -> str:
     http.client and requests would otherwise fail deep in the send with an error that
     quotes the whole header, key included (a trailing newline from a key file, say).
     """
-    if not (key.isascii() and key.isprintable()) or any(c.isspace() for c in key):
+    # Printable ASCII holds one whitespace character: the space.
+    if not (key.isascii() and key.isprintable()) or " " in key:
         raise OpenAIError(
             "The API key has whitespace or characters that cannot go in an HTTP header"
             " (a trailing newline?): check api_key or the environment variable it came from."

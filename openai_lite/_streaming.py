@@ -54,6 +54,7 @@ from ._errors import (
     APIStreamError,
     APITimeoutError,
     OpenAIError,
+    text_or_none,
 )
 from ._model import DecodeError, decoder_for
 from ._request import _request, _timed_out
@@ -183,9 +184,6 @@ class SSEDecoder:
         return ServerSentEvent(event or "message", "\n".join(data), self._last_id, retry)
 
 
-def _text(value: Any) -> Optional[str]:
-    return None if value is None else str(value)
-
 
 def event_decoder(into: Type[T]) -> Callable[[ServerSentEvent], T]:
     """Return a decoder of events whose data is a JSON *into* object.
@@ -227,9 +225,9 @@ def stream_error(obj: Any) -> APIStreamError:
         error = {}
     return APIStreamError(
         str(error.get("message") or "An error occurred in the stream."),
-        type=_text(error.get("type")),
-        code=_text(error.get("code")),
-        param=_text(error.get("param")),
+        type=text_or_none(error.get("type")),
+        code=text_or_none(error.get("code")),
+        param=text_or_none(error.get("param")),
         body=obj,
     )
 

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any, Dict, Iterable, List, Literal, Mapping, O
 import requests
 
 from ._model import Model
-from ._request import _request, body_of, path_param
+from ._request import _request, body_of, path_param, string_map
 from ._response import ApiResponse
 from ._streaming import Stream, event_decoder, open_stream
 
@@ -547,7 +547,8 @@ def list(
 
     https://platform.openai.com/docs/api-reference/chat/list
     """
-    params = {"after": after, "limit": limit, "model": model, "order": order, **_metadata_query(metadata)}
+    metadata = string_map(metadata, "metadata")
+    params = {"after": after, "limit": limit, "metadata": metadata, "model": model, "order": order}
     return _request(session, "GET", "/chat/completions", params=params, into=ChatCompletionList, **options)
 
 
@@ -595,14 +596,3 @@ def list_messages(
     path = "/chat/completions/" + path_param(completion_id, "completion_id") + "/messages"
     params = {"after": after, "limit": limit, "order": order}
     return _request(session, "GET", path, params=params, into=ChatCompletionMessageList, **options)
-
-
-def _metadata_query(metadata: Optional[Mapping[str, str]]) -> Dict[str, str]:
-    """Render ``metadata`` as ``metadata[key]=value`` query pairs."""
-    if metadata is None:
-        return {}
-    if not isinstance(metadata, Mapping) or not all(
-        isinstance(k, str) and isinstance(v, str) for k, v in metadata.items()
-    ):
-        raise TypeError(f"metadata must be a mapping of strings to strings, not {metadata!r}")
-    return {f"metadata[{key}]": value for key, value in metadata.items()}

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any, Dict, List, Mapping, Optional, Sequence, 
 import requests
 
 from ._model import Model
-from ._request import _request, body_of, path_param
+from ._request import _request, body_of, path_param, string_map
 from ._response import ApiResponse
 
 if TYPE_CHECKING:
@@ -234,7 +234,7 @@ def list_jobs(
 
     https://platform.openai.com/docs/api-reference/fine-tuning/list
     """
-    params: Dict[str, Any] = {"after": after, "limit": limit, **_deep_object("metadata", metadata)}
+    params = {"after": after, "limit": limit, "metadata": string_map(metadata, "metadata")}
     return _request(session, "GET", "/fine_tuning/jobs", params=params, into=FineTuningJobList, **options)
 
 
@@ -346,14 +346,3 @@ def list_checkpoints(
     path = "/fine_tuning/jobs/" + path_param(fine_tuning_job_id, "fine_tuning_job_id") + "/checkpoints"
     params = {"after": after, "limit": limit}
     return _request(session, "GET", path, params=params, into=FineTuningJobCheckpointList, **options)
-
-
-def _deep_object(name: str, value: Optional[Mapping[str, str]]) -> Dict[str, str]:
-    """Render an object query parameter as ``name[key]=value`` pairs."""
-    if value is None:
-        return {}
-    if not isinstance(value, Mapping) or not all(
-        isinstance(k, str) and isinstance(v, str) for k, v in value.items()
-    ):
-        raise TypeError(f"{name} must be a mapping of strings to strings, not {value!r}")
-    return {f"{name}[{key}]": item for key, item in value.items()}

@@ -708,7 +708,3 @@ def _decode_event(sse: ServerSentEvent) -> ResponseStreamEvent:
         raise APIResponseValidationError(
             f"A {kind} event does not have the documented shape ({exc})", body=sse.data
         ) from None
-
-
-def _text(value: Any) -> Optional[str]:
-    return None if value is None else str(value)
