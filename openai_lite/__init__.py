@@ -60,27 +60,6 @@ if TYPE_CHECKING:
         webhooks,
     )
 
-_MODULES = frozenset(
-    {
-        "audio",
-        "azure",
-        "batches",
-        "chat",
-        "completions",
-        "embeddings",
-        "errors",
-        "files",
-        "fine_tuning",
-        "images",
-        "models",
-        "moderations",
-        "responses",
-        "testing",
-        "uploads",
-        "webhooks",
-    }
-)
-
 __all__ = [
     "__version__",
     "OpenAISession",
@@ -121,6 +100,9 @@ __all__ = [
     "uploads",
     "webhooks",
 ]
+
+# The resource modules named above (and ``testing``), imported when first used.
+_MODULES = frozenset(name for name in __all__ if name not in globals()) | {"testing"}
 
 
 def __getattr__(name: str) -> Any:
