@@ -5,38 +5,59 @@ https://platform.openai.com/docs/api-reference/responses
 
 from __future__ import annotations
 
-import json
-from dataclasses import dataclass, field
-from typing import (
-    TYPE_CHECKING,
-    Any,
-    Dict,
-    List,
-    Literal,
-    Mapping,
-    Optional,
-    Sequence,
-    Type,
-    Union,
-    get_args,
-    get_type_hints,
-)
+import importlib
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Dict, List, Literal, Mapping, Optional, Sequence, Union
 
 import requests
 
-from ._errors import APIResponseValidationError
-from ._model import DecodeError, Model
+from ._model import Model
 from ._request import _request, body_of, path_param
 from ._response import ApiResponse
-from ._streaming import ServerSentEvent, Stream, open_stream, stream_error
+from ._streaming import Stream, open_stream
+from .response_items import (
+    FileSearchResult,
+    ReasoningSummaryText,
+    ResponseFileSearchToolCall,
+    ResponseFunctionToolCall,
+    ResponseFunctionToolCallOutput,
+    ResponseFunctionWebSearch,
+    ResponseInputMessage,
+    ResponseInputText,
+    ResponseItem,
+    ResponseItemList,
+    ResponseOutputItem,
+    ResponseOutputMessage,
+    ResponseOutputRefusal,
+    ResponseOutputText,
+    ResponseReasoningItem,
+)
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
 
     from ._request import RequestOptions
+    from .response_events import ResponseStreamEvent
 
 __all__ = [
     "Response",
+    "ResponseUsage",
+    "InputTokensDetails",
+    "OutputTokensDetails",
+    "ResponseError",
+    "IncompleteDetails",
+    "ResponseTextConfig",
+    "ReasoningConfig",
+    "create",
+    "stream",
+    "retrieve",
+    "delete",
+    "cancel",
+    "list_input_items",
+]
+
+# The item classes are re-exported here, where they were first defined.
+__all__ += [
     "ResponseOutputItem",
     "ResponseOutputMessage",
     "ResponseOutputText",
@@ -52,184 +73,6 @@ __all__ = [
     "ResponseInputText",
     "ResponseItem",
     "ResponseItemList",
-    "ResponseUsage",
-    "InputTokensDetails",
-    "OutputTokensDetails",
-    "ResponseError",
-    "IncompleteDetails",
-    "ResponseTextConfig",
-    "ReasoningConfig",
-    "ResponseStreamEvent",
-    "ResponseLifecycleEvent",
-    "ResponseOutputItemEvent",
-    "ResponseContentPartEvent",
-    "ResponseTextDeltaEvent",
-    "ResponseTextDoneEvent",
-    "ResponseRefusalDeltaEvent",
-    "ResponseRefusalDoneEvent",
-    "ResponseFunctionCallArgumentsDeltaEvent",
-    "ResponseFunctionCallArgumentsDoneEvent",
-    "ResponseOtherEvent",
-    "create",
-    "stream",
-    "retrieve",
-    "delete",
-    "cancel",
-    "list_input_items",
-]
-
-# -- content and output items -------------------------------------------------
-
-
-@dataclass
-class ResponseOutputText(Model):
-    """Text written by the model; ``annotations`` (citations) and ``logprobs`` as sent."""
-
-    type: Literal["output_text"] = "output_text"
-    text: str = ""
-    annotations: Optional[List[Dict[str, Any]]] = None
-    logprobs: Optional[List[Dict[str, Any]]] = None
-
-
-@dataclass
-class ResponseOutputRefusal(Model):
-    """The model's refusal to answer."""
-
-    type: Literal["refusal"] = "refusal"
-    refusal: str = ""
-
-
-@dataclass
-class ResponseInputText(Model):
-    """Text given to the model."""
-
-    type: Literal["input_text"] = "input_text"
-    text: str = ""
-
-
-#: A part of an output message; a part type newer than this library stays a dict.
-OutputContent = Union[ResponseOutputText, ResponseOutputRefusal, Dict[str, Any]]
-
-
-@dataclass
-class ResponseOutputMessage(Model):
-    """A message written by the model."""
-
-    type: Literal["message"] = "message"
-    id: Optional[str] = None
-    role: str = "assistant"
-    status: Optional[str] = None
-    content: List[OutputContent] = field(default_factory=list)
-
-
-@dataclass
-class ResponseFunctionToolCall(Model):
-    """A call of a function tool; ``arguments`` is a JSON string. Answer it with ``call_id``."""
-
-    type: Literal["function_call"] = "function_call"
-    id: Optional[str] = None
-    call_id: Optional[str] = None
-    name: Optional[str] = None
-    arguments: str = ""
-    status: Optional[str] = None
-
-
-@dataclass
-class ResponseFunctionToolCallOutput(Model):
-    """The output of a function call, as given back in the input."""
-
-    type: Literal["function_call_output"] = "function_call_output"
-    id: Optional[str] = None
-    call_id: Optional[str] = None
-    output: Union[None, str, List[Dict[str, Any]]] = None
-    status: Optional[str] = None
-
-
-@dataclass
-class ReasoningSummaryText(Model):
-    """One paragraph of a reasoning summary."""
-
-    type: Optional[str] = None
-    text: str = ""
-
-
-@dataclass
-class ResponseReasoningItem(Model):
-    """The model's reasoning: a summary, and its content when the API shares it."""
-
-    type: Literal["reasoning"] = "reasoning"
-    id: Optional[str] = None
-    summary: List[ReasoningSummaryText] = field(default_factory=list)
-    content: Optional[List[Dict[str, Any]]] = None
-    encrypted_content: Optional[str] = None
-    status: Optional[str] = None
-
-
-@dataclass
-class ResponseFunctionWebSearch(Model):
-    """A web search made by the built-in tool; ``action`` says what it did."""
-
-    type: Literal["web_search_call"] = "web_search_call"
-    id: Optional[str] = None
-    status: Optional[str] = None
-    action: Optional[Dict[str, Any]] = None
-
-
-@dataclass
-class FileSearchResult(Model):
-    """A chunk found by the file search tool."""
-
-    file_id: Optional[str] = None
-    filename: Optional[str] = None
-    score: Optional[float] = None
-    text: Optional[str] = None
-    attributes: Optional[Dict[str, Any]] = None
-
-
-@dataclass
-class ResponseFileSearchToolCall(Model):
-    """A search of vector stores made by the built-in tool."""
-
-    type: Literal["file_search_call"] = "file_search_call"
-    id: Optional[str] = None
-    status: Optional[str] = None
-    queries: List[str] = field(default_factory=list)
-    results: Optional[List[FileSearchResult]] = None
-
-
-#: An item of ``Response.output``, told apart by ``type``; other types stay dicts.
-ResponseOutputItem = Union[
-    ResponseOutputMessage,
-    ResponseFunctionToolCall,
-    ResponseReasoningItem,
-    ResponseFunctionWebSearch,
-    ResponseFileSearchToolCall,
-    Dict[str, Any],
-]
-
-
-@dataclass
-class ResponseInputMessage(Model):
-    """A message of a response's input (an assistant message holds output parts)."""
-
-    type: Literal["message"] = "message"
-    id: Optional[str] = None
-    role: Optional[str] = None
-    status: Optional[str] = None
-    content: List[Union[ResponseInputText, ResponseOutputText, ResponseOutputRefusal, Dict[str, Any]]] = (
-        field(default_factory=list)
-    )
-
-
-#: An item of a response's input, told apart by ``type``; other types stay dicts.
-ResponseItem = Union[
-    ResponseInputMessage,
-    ResponseFunctionToolCall,
-    ResponseFunctionToolCallOutput,
-    ResponseReasoningItem,
-    ResponseFunctionWebSearch,
-    ResponseFileSearchToolCall,
-    Dict[str, Any],
 ]
 
 # -- the response ---------------------------------------------------------------
@@ -340,160 +183,6 @@ class Response(Model):
         )
 
 
-@dataclass
-class ResponseItemList(Model):
-    """A page of a response's input items."""
-
-    data: List[ResponseItem]
-    has_more: Optional[bool] = None
-    first_id: Optional[str] = None
-    last_id: Optional[str] = None
-    object: str = "list"
-
-
-# -- stream events ----------------------------------------------------------------
-
-
-@dataclass
-class ResponseLifecycleEvent(Model):
-    """A change of the whole response's status, carrying the response so far."""
-
-    type: Literal[
-        "response.created",
-        "response.queued",
-        "response.in_progress",
-        "response.completed",
-        "response.failed",
-        "response.incomplete",
-    ]
-    response: Response
-    sequence_number: Optional[int] = None
-
-
-@dataclass
-class ResponseOutputItemEvent(Model):
-    """An output item was added (still empty) or is done (complete)."""
-
-    type: Literal["response.output_item.added", "response.output_item.done"]
-    item: ResponseOutputItem
-    output_index: Optional[int] = None
-    sequence_number: Optional[int] = None
-
-
-@dataclass
-class ResponseContentPartEvent(Model):
-    """A content part of an output message was added (still empty) or is done."""
-
-    type: Literal["response.content_part.added", "response.content_part.done"]
-    part: Union[ResponseOutputText, ResponseOutputRefusal, Dict[str, Any]]
-    item_id: Optional[str] = None
-    output_index: Optional[int] = None
-    content_index: Optional[int] = None
-    sequence_number: Optional[int] = None
-
-
-@dataclass
-class ResponseTextDeltaEvent(Model):
-    """A piece of output text."""
-
-    type: Literal["response.output_text.delta"]
-    delta: str
-    item_id: Optional[str] = None
-    output_index: Optional[int] = None
-    content_index: Optional[int] = None
-    logprobs: Optional[List[Dict[str, Any]]] = None
-    sequence_number: Optional[int] = None
-
-
-@dataclass
-class ResponseTextDoneEvent(Model):
-    """The whole text of an output text part."""
-
-    type: Literal["response.output_text.done"]
-    text: str
-    item_id: Optional[str] = None
-    output_index: Optional[int] = None
-    content_index: Optional[int] = None
-    logprobs: Optional[List[Dict[str, Any]]] = None
-    sequence_number: Optional[int] = None
-
-
-@dataclass
-class ResponseRefusalDeltaEvent(Model):
-    """A piece of refusal text."""
-
-    type: Literal["response.refusal.delta"]
-    delta: str
-    item_id: Optional[str] = None
-    output_index: Optional[int] = None
-    content_index: Optional[int] = None
-    sequence_number: Optional[int] = None
-
-
-@dataclass
-class ResponseRefusalDoneEvent(Model):
-    """The whole refusal text."""
-
-    type: Literal["response.refusal.done"]
-    refusal: str
-    item_id: Optional[str] = None
-    output_index: Optional[int] = None
-    content_index: Optional[int] = None
-    sequence_number: Optional[int] = None
-
-
-@dataclass
-class ResponseFunctionCallArgumentsDeltaEvent(Model):
-    """A piece of a function call's JSON arguments."""
-
-    type: Literal["response.function_call_arguments.delta"]
-    delta: str
-    item_id: Optional[str] = None
-    output_index: Optional[int] = None
-    sequence_number: Optional[int] = None
-
-
-@dataclass
-class ResponseFunctionCallArgumentsDoneEvent(Model):
-    """A function call's whole JSON arguments."""
-
-    type: Literal["response.function_call_arguments.done"]
-    arguments: str
-    name: Optional[str] = None
-    item_id: Optional[str] = None
-    output_index: Optional[int] = None
-    sequence_number: Optional[int] = None
-
-
-@dataclass
-class ResponseOtherEvent(Model):
-    """An event of any other type (reasoning, tool progress, ...); ``data`` is its JSON object."""
-
-    type: str
-    data: Dict[str, Any]
-    sequence_number: Optional[int] = None
-
-
-ResponseStreamEvent = Union[
-    ResponseLifecycleEvent,
-    ResponseOutputItemEvent,
-    ResponseContentPartEvent,
-    ResponseTextDeltaEvent,
-    ResponseTextDoneEvent,
-    ResponseRefusalDeltaEvent,
-    ResponseRefusalDoneEvent,
-    ResponseFunctionCallArgumentsDeltaEvent,
-    ResponseFunctionCallArgumentsDoneEvent,
-    ResponseOtherEvent,
-]
-
-_EVENT_CLASSES: Dict[str, Type[Model]] = {
-    tag: cls
-    for cls in get_args(ResponseStreamEvent)
-    if cls is not ResponseOtherEvent
-    for tag in get_args(get_type_hints(cls)["type"])
-}
-_TERMINAL = frozenset({"response.completed", "response.failed", "response.incomplete"})
 
 
 # -- functions --------------------------------------------------------------------
@@ -592,8 +281,10 @@ def stream(
     body = body_of(locals())
     _check_arguments(input, include)
     body["stream"] = True
+    events = importlib.import_module(".response_events", __package__)
+    decode, terminal = events.decode_event, events.is_terminal
     return open_stream(
-        session, "POST", "/responses", json_body=body, decode=_decode_event, terminal=_is_terminal, **options
+        session, "POST", "/responses", json_body=body, decode=decode, terminal=terminal, **options
     )
 
 
@@ -673,38 +364,10 @@ def _strings(value: Optional[Sequence[str]], name: str) -> Optional[List[str]]:
     return list(value)
 
 
-def _event_type(sse: ServerSentEvent) -> Optional[str]:
-    if sse.event and sse.event != "message":
-        return sse.event
-    try:
-        obj = json.loads(sse.data)
-    except (ValueError, RecursionError):
-        return None
-    kind = obj.get("type") if isinstance(obj, dict) else None
-    return kind if isinstance(kind, str) else None
 
-
-def _is_terminal(sse: ServerSentEvent) -> bool:
-    return _event_type(sse) in _TERMINAL
-
-
-def _decode_event(sse: ServerSentEvent) -> ResponseStreamEvent:
-    """Turn one server-sent event into its typed event, or raise the error it reports."""
-    try:
-        obj = json.loads(sse.data)
-    except (ValueError, RecursionError):
-        raise APIResponseValidationError("A stream event is not valid JSON", body=sse.data) from None
-    if not isinstance(obj, dict):
-        raise APIResponseValidationError("A stream event is not a JSON object", body=sse.data)
-    kind = obj.get("type") or sse.event
-    if kind == "error":
-        raise stream_error(obj)
-    cls = _EVENT_CLASSES.get(kind) if isinstance(kind, str) else None
-    if cls is None:
-        return ResponseOtherEvent(type=str(kind), data=obj, sequence_number=obj.get("sequence_number"))
-    try:
-        return cls.from_dict(obj)  # type: ignore[return-value]
-    except (DecodeError, RecursionError) as exc:
-        raise APIResponseValidationError(
-            f"A {kind} event does not have the documented shape ({exc})", body=sse.data
-        ) from None
+def __getattr__(name: str) -> Any:
+    # The event classes live in response_events, which imports this module.
+    events = importlib.import_module(".response_events", __package__)
+    if name in events.__all__:
+        return getattr(events, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
