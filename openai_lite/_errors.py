@@ -7,6 +7,7 @@ Our exception hierarchy::
     │   └── APITimeoutError             (connect or read timeout)
     ├── APIResponseValidationError      (a 2xx body that is not what the API documents)
     ├── APIStreamError                  (an ``error`` event inside a stream)
+    ├── FileChangedError                (a file grew or shrank while it was uploaded)
     └── APIStatusError                  (an HTTP error status)
         ├── BadRequestError             400
         ├── AuthenticationError         401
@@ -31,6 +32,7 @@ __all__ = [
     "APITimeoutError",
     "APIResponseValidationError",
     "APIStreamError",
+    "FileChangedError",
     "APIStatusError",
     "BadRequestError",
     "AuthenticationError",
@@ -179,6 +181,14 @@ class APIStreamError(OpenAIError):
     def __reduce__(self) -> Any:
         kwargs = {k: v for k, v in self.__dict__.items() if k != "message"}
         return (_rebuild, (type(self), self.message, kwargs))
+
+
+class FileChangedError(OpenAIError):
+    """A file grew or shrank while it was being uploaded; the upload was stopped.
+
+    The request's ``Content-Length`` was set from the size the file had when the form was
+    built, and the server would misread a body of any other length.
+    """
 
 
 class BadRequestError(APIStatusError):

@@ -14,8 +14,12 @@ import io
 import json
 import math
 import os
+import shutil
+import tempfile
 import uuid
 from typing import IO, Any, Callable, Iterator, List, Optional, Sequence, Tuple, Union, cast
+
+from ._errors import FileChangedError
 
 __all__ = [
     "FileInput",
@@ -39,6 +43,9 @@ FileInput = Union[FileContent, Tuple[str, FileContent], Tuple[str, FileContent, 
 Progress = Callable[[int, Optional[int]], None]
 
 _BLOCK = 64 * 1024
+#: A file that cannot tell its size is read into a buffer first: in memory up to this many
+#: bytes, in a temporary file past them.
+SPOOL_IN_MEMORY = 8 << 20
 
 
 class FilePart:
@@ -65,6 +72,9 @@ class FilePart:
             self.size = len(data)
         elif path is not None:
             self.size = os.path.getsize(path)
+            if self.size == 0:  # empty, or a file whose size the system does not tell (/proc)
+                with open(path, "rb") as stream:
+                    self._spool_if_not_empty(stream)
         elif fileobj is not None:
             self._measure(fileobj)
 
@@ -78,17 +88,46 @@ class FilePart:
             self.size = end - self._start
         except (OSError, AttributeError, ValueError):
             self.rewindable = False
+            return
+        if self.size == 0:
+            self._spool_if_not_empty(fileobj)
+
+    def _spool_if_not_empty(self, stream: IO[bytes]) -> None:
+        """Read a file that reports no size into a spooled buffer, if it has content after all."""
+        first = stream.read(1)
+        if not first:
+            if self._fileobj is not None:
+                self._fileobj.seek(self._start)
+            return
+        spool = tempfile.SpooledTemporaryFile(max_size=SPOOL_IN_MEMORY)
+        spool.write(first)
+        shutil.copyfileobj(stream, spool, _BLOCK)
+        self.size = spool.tell()
+        spool.seek(0)
+        self._path = self._data = None
+        self._fileobj = cast(IO[bytes], spool)
+        self._start = 0
 
     def open(self) -> IO[bytes]:
-        """Return a stream positioned at the part's first byte."""
+        """Return a stream positioned at the part's first byte, that gives exactly ``size`` bytes.
+
+        A file that grew or shrank since it was measured raises :class:`FileChangedError`
+        as it is read, rather than send more or fewer bytes than the Content-Length.
+        """
         if self._data is not None:
             return io.BytesIO(self._data)
         if self._path is not None:
-            return open(self._path, "rb")
+            return self._exact(open(self._path, "rb"))
         assert self._fileobj is not None
         if self.rewindable:
             self._fileobj.seek(self._start)
+            return self._exact(self._fileobj)
         return self._fileobj
+
+    def _exact(self, stream: IO[bytes]) -> IO[bytes]:
+        if self.size is None:
+            return stream
+        return cast(IO[bytes], _Exact(stream, self.size, self.filename))
 
     def owns_stream(self) -> bool:
         """True when :meth:`open` returns a stream that the body must close."""
@@ -106,9 +145,9 @@ class FileRangePart(FilePart):
         self.size = length
 
     def open(self) -> IO[bytes]:
-        stream = super().open()
+        stream = open(self._path or "", "rb")
         stream.seek(self.offset)
-        return cast(IO[bytes], _Slice(stream, self.size or 0))
+        return self._exact(cast(IO[bytes], _Slice(stream, self.size or 0)))
 
 
 class _Slice:
@@ -123,6 +162,37 @@ class _Slice:
         block = self._stream.read(want) if want else b""
         self._left -= len(block)
         return block
+
+    def close(self) -> None:
+        self._stream.close()
+
+
+class _Exact:
+    """Gives exactly *size* bytes of *stream*, and raises FileChangedError for more or fewer."""
+
+    def __init__(self, stream: IO[bytes], size: int, filename: str) -> None:
+        self._stream = stream
+        self._left = size
+        self._size = size
+        self._filename = filename
+
+    def read(self, size: Optional[int] = -1) -> bytes:
+        want = self._left if size is None or size < 0 else min(size, self._left)
+        if not want:
+            return b""
+        block = self._stream.read(want)
+        if not block:
+            self._changed("shrank")
+        self._left -= len(block)
+        if not self._left and self._stream.read(1):
+            self._changed("grew")
+        return block
+
+    def _changed(self, how: str) -> None:
+        raise FileChangedError(
+            f"The file {self._filename!r} {how} while it was being uploaded (it had {self._size} bytes"
+            " when the request was built); the upload was stopped. Upload a copy that does not change."
+        )
 
     def close(self) -> None:
         self._stream.close()
@@ -154,6 +224,8 @@ def _file_part(value: Any, param: str, filename: Optional[str], content_type: Op
     if hasattr(value, "read"):
         if isinstance(value, io.TextIOBase) or "b" not in getattr(value, "mode", "b"):
             raise TypeError(f"{param}: the file is open in text mode; open it with 'rb'")
+        if getattr(value, "closed", False) is True:
+            raise ValueError(f"{param}: the file is closed")
         name = filename or os.path.basename(str(getattr(value, "name", "") or "")) or param
         return FilePart(name, content_type or _guess(name), fileobj=value)
     if isinstance(value, Iterator):

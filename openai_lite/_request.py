@@ -11,13 +11,20 @@ from __future__ import annotations
 import json
 import os
 import socket
+import stat
 from logging import DEBUG
 from typing import TYPE_CHECKING, Any, Dict, List, Mapping, Optional, Sequence, Tuple, Union
 from urllib.parse import quote
 
 import requests
 from requests.auth import AuthBase
-from urllib3.exceptions import ConnectTimeoutError, NewConnectionError, ReadTimeoutError
+from urllib3.exceptions import (
+    ConnectTimeoutError,
+    LocationParseError,
+    NewConnectionError,
+    ProtocolError,
+    ReadTimeoutError,
+)
 from urllib3.exceptions import HTTPError as _Urllib3Error
 
 from ._errors import APIConnectionError, APIResponseValidationError, APITimeoutError, OpenAIError
@@ -25,7 +32,16 @@ from ._logging import log_exchange, log_failure, logger
 from ._model import DecodeError, Model, decoder_for
 from ._multipart import FilePart, MultipartBody, Progress, check_progress, file_part, form_value
 from ._response import ApiResponse, ErrorObject
-from ._session import DEFAULT_BASE_URL, DEFAULT_TIMEOUT, OpenAISession, Timeout, _check_options, check_key
+from ._session import (
+    DEFAULT_BASE_URL,
+    DEFAULT_TIMEOUT,
+    OpenAISession,
+    Timeout,
+    _check_options,
+    check_header_value,
+    check_key,
+)
+from ._timeouts import total_timeout as _total_timeout
 
 if TYPE_CHECKING:
     from typing_extensions import TypedDict, Unpack
@@ -43,6 +59,9 @@ if TYPE_CHECKING:
         timeout: Timeout
         #: Retries for this call only (OpenAISession only); 0 turns them off.
         max_retries: int
+        #: Seconds this whole call may take, retries and waits included (OpenAISession only);
+        #: None for no bound. See :class:`~openai_lite.OpenAISession`.
+        total_timeout: Optional[float]
 
 
 __all__ = ["_request", "path_param", "body_of", "form_of", "request"]
@@ -125,7 +144,9 @@ def _settings(session: requests.Session) -> Tuple[str, _Credentials, Timeout]:
         key = env.get("OPENAI_API_KEY")
         key = check_key(key) if key else key
         base = (env.get("OPENAI_BASE_URL") or DEFAULT_BASE_URL).rstrip("/")
-        org, project, timeout = env.get("OPENAI_ORG_ID"), env.get("OPENAI_PROJECT_ID"), DEFAULT_TIMEOUT
+        org = check_header_value(env.get("OPENAI_ORG_ID"), "OPENAI_ORG_ID")
+        project = check_header_value(env.get("OPENAI_PROJECT_ID"), "OPENAI_PROJECT_ID")
+        timeout = DEFAULT_TIMEOUT
     if not key:
         raise OpenAIError("No API key: pass api_key= to OpenAISession or set OPENAI_API_KEY.")
     return base, _Credentials(key, org, project), timeout
@@ -146,7 +167,9 @@ def _json_bytes(body: Mapping[str, Any]) -> bytes:
     except (TypeError, ValueError):
         for name, value in body.items():
             try:
-                json.dumps(value, allow_nan=False, default=_json_default)
+                json.dumps(value, ensure_ascii=False, allow_nan=False, default=_json_default).encode("utf-8")
+            except UnicodeEncodeError:
+                raise ValueError(f"{name}: the text is not valid Unicode (a lone surrogate?)") from None
             except (TypeError, ValueError) as found:
                 kind = TypeError if isinstance(found, TypeError) else ValueError
                 raise kind(f"{name}: {found}") from None
@@ -197,6 +220,7 @@ def _request(
     extra_body: Optional[Mapping[str, Any]] = None,
     timeout: Timeout = _UNSET,
     max_retries: Optional[int] = None,
+    total_timeout: Optional[float] = _UNSET,
     progress: Optional[Progress] = None,
 ) -> ApiResponse[Any]:
     """Send one API request and wrap the answer.
@@ -208,6 +232,70 @@ def _request(
         is read, up to :data:`ERROR_BODY_LIMIT` bytes.
     :param progress: the upload progress of *form*'s files (see :class:`MultipartBody`).
     """
+    total = _total_of(session, total_timeout)
+    with _total_timeout(total):
+        return _send(
+            session,
+            method,
+            path,
+            into=into,
+            params=params,
+            json_body=json_body,
+            form=form,
+            stream=stream,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
+            progress=progress,
+        )
+
+
+def _total_of(session: requests.Session, total_timeout: Any) -> Optional[float]:
+    """The call's total timeout (the session's when the call gives none), checked."""
+    if total_timeout is _UNSET:
+        total_timeout = getattr(session, "total_timeout", None)
+    _check_options(None, None, total_timeout)
+    return total_timeout  # type: ignore[no-any-return]
+
+
+#: The headers that carry a credential: blanked in the request once it is sent.
+_CREDENTIAL_HEADERS = ("Authorization", "api-key", "Proxy-Authorization")
+
+
+def _redact(*prepared: Optional[requests.PreparedRequest]) -> None:
+    """Blank the credentials of sent requests, so that no response, error or pickle carries them."""
+    for request in prepared:
+        headers = getattr(request, "headers", None)
+        if headers is None:
+            continue
+        for name in _CREDENTIAL_HEADERS:
+            if name in headers:
+                headers[name] = "<redacted>"
+
+
+def _redact_response(resp: requests.Response) -> None:
+    _redact(resp.request, *(r.request for r in resp.history))
+
+
+def _send(
+    session: requests.Session,
+    method: str,
+    path: str,
+    *,
+    into: Any,
+    params: Optional[Mapping[str, Any]],
+    json_body: Optional[Mapping[str, Any]],
+    form: Optional[List[Tuple[str, Union[str, FilePart]]]],
+    stream: bool,
+    extra_headers: Optional[Mapping[str, Optional[str]]],
+    extra_query: Optional[Mapping[str, Any]],
+    extra_body: Optional[Mapping[str, Any]],
+    timeout: Timeout,
+    max_retries: Optional[int],
+    progress: Optional[Progress],
+) -> ApiResponse[Any]:
     _check_options(None if timeout is _UNSET else timeout, max_retries)
     target = session._target(path, params, json_body or form) if isinstance(session, OpenAISession) else None
     base = ""
@@ -231,15 +319,22 @@ def _request(
         if not data.rewindable:
             max_retries = 0
     if extra_headers:
+        for name, value in extra_headers.items():
+            check_header_value(value, f"extra_headers[{name!r}]")
         headers.update(extra_headers)
     if extra_query:
         params = {**(params or {}), **extra_query}
 
-    prepared = session.prepare_request(
-        requests.Request(
-            method, base + path, headers=headers, params=_query(params), data=data, auth=auth
+    try:
+        prepared = session.prepare_request(
+            requests.Request(
+                method, base + path, headers=headers, params=_query(params), data=data, auth=auth
+            )
         )
-    )
+    except (requests.RequestException, LocationParseError, ValueError, UnicodeError) as exc:
+        if isinstance(data, MultipartBody):
+            data.close()
+        raise OpenAIError(f"The request could not be built: {exc}") from None
     if max_retries is not None:
         prepared.openai_max_retries = max_retries  # type: ignore[attr-defined]
     settings = session.merge_environment_settings(prepared.url, {}, stream, None, None)
@@ -252,17 +347,24 @@ def _request(
         )
     except requests.Timeout as exc:
         log_failure(prepared, exc)
+        _redact(prepared, getattr(exc, "request", None))
         raise APITimeoutError(f"Request timed out: {exc}") from exc
     except (requests.RequestException, _Urllib3Error) as exc:
         log_failure(prepared, exc)
+        _redact(prepared, getattr(exc, "request", None))
         if _timed_out(exc):
             raise APITimeoutError(f"Request timed out: {exc}") from exc
         raise APIConnectionError(f"Connection error: {exc}") from exc
+    except BaseException:
+        _redact(prepared)
+        raise
     finally:
         if isinstance(data, MultipartBody):
             data.close()
     if logger.isEnabledFor(DEBUG):
         log_exchange(prepared, resp, stream)
+    _redact(prepared)
+    _redact_response(resp)
     if not stream:
         _check_complete(resp)
     elif not 200 <= resp.status_code < 300:
@@ -294,15 +396,41 @@ def _read_error_body(resp: requests.Response) -> None:
 
 
 def _check_complete(resp: requests.Response) -> None:
-    """Raise for a body shorter than its Content-Length (urllib3 1.26 accepts one silently)."""
-    expected = resp.headers.get("Content-Length", "")
+    """Raise for a body shorter than its Content-Length (urllib3 1.26 accepts one silently),
+    or for a compressed body that ends before its compressed stream does."""
+    method = (getattr(resp.request, "method", None) or "").upper()
+    if method == "HEAD" or resp.status_code in (204, 304) or resp.status_code < 200:
+        return  # no body, whatever Content-Length says (RFC 9110, 8.6)
     tell = getattr(resp.raw, "tell", None)
-    if getattr(resp.raw, "chunked", False):
-        return  # chunked framing wins over a Content-Length sent beside it (RFC 9112, 6.3)
-    if expected.isdigit() and tell is not None and tell() < int(expected):
+    if not getattr(resp.raw, "chunked", False):  # chunked framing wins over a Content-Length
+        expected = resp.headers.get("Content-Length", "")
+        if expected.isdigit() and tell is not None and tell() < int(expected):
+            raise APIConnectionError(
+                f"Connection closed after {tell()} of {expected} bytes of the response body"
+            )
+    received = tell() if tell is not None else 0
+    if received and not _decoded_to_the_end(getattr(resp.raw, "_decoder", None)):
         raise APIConnectionError(
-            f"Connection closed after {tell()} of {expected} bytes of the response body"
+            "The compressed response body ends before its compressed stream does: it was cut"
         )
+
+
+def _decoded_to_the_end(decoder: Any) -> bool:
+    """False when urllib3's gzip or deflate decoder was fed a stream that stopped short.
+
+    A cut at a clean boundary of the compressed stream (inside a consistent
+    Content-Length, or a properly ended chunked body) is otherwise taken for the whole body.
+    """
+    if decoder is None:
+        return True
+    inner = getattr(decoder, "_decoders", None)
+    if isinstance(inner, list):  # several encodings, one after the other
+        return all(_decoded_to_the_end(d) for d in inner)
+    eof = getattr(getattr(decoder, "_obj", None), "eof", None)
+    if not isinstance(eof, bool):
+        return True  # another decoder (brotli): it checks itself, or cannot tell
+    # _state 2: garbage after a complete gzip member, which urllib3 ignores by design.
+    return eof or getattr(decoder, "_state", None) == 2
 
 
 def _timed_out(exc: BaseException) -> bool:
@@ -311,6 +439,8 @@ def _timed_out(exc: BaseException) -> bool:
     cause = getattr(cause, "reason", cause)
     if isinstance(cause, NewConnectionError):  # a ConnectTimeoutError subclass, but refused
         return False
+    if isinstance(cause, ProtocolError):  # a write that timed out: ("Connection aborted.", timeout)
+        cause = next((a for a in cause.args if isinstance(a, BaseException)), cause)
     return isinstance(cause, (ReadTimeoutError, ConnectTimeoutError, socket.timeout))
 
 
@@ -390,23 +520,48 @@ def _download(
     """
     import dataclasses
 
+    target, folder = check_target(to, "path")
+    check_progress(progress)
+    with _total_timeout(_total_of(session, options.get("total_timeout", _UNSET))):
+        resp = _request(session, method, path, into=None, stream=True, json_body=json_body, **options)
+        if not resp.ok:
+            return resp
+        try:
+            written = _save(resp.raw, target, folder, progress)
+        finally:
+            resp.raw.close()
+    return dataclasses.replace(resp, _data=written)
+
+
+def check_target(to: Any, name: str) -> Tuple[str, str]:
+    """Check, before anything is sent, that a download can be written to *to*.
+
+    :returns: the path and its directory.
+    :raises TypeError: for a *to* that is not a path.
+    :raises ValueError: for an empty path, or one that ends with a separator.
+    :raises FileNotFoundError: when its directory does not exist.
+    :raises IsADirectoryError: when *to* is a directory.
+    :raises PermissionError: when the directory (or an existing file) cannot be written.
+    """
     if not isinstance(to, (str, os.PathLike)):
-        raise TypeError(f"path must be a file path (str or os.PathLike), not {type(to).__name__}")
+        raise TypeError(f"{name} must be a file path (str or os.PathLike), not {type(to).__name__}")
     target = os.fspath(to)
+    if not isinstance(target, str):
+        raise TypeError(f"{name} must be a str path, not {type(target).__name__}")
+    if not target or "\0" in target:
+        raise ValueError(f"{name} must be a file path, not {target!r}")
+    if os.path.isdir(target):
+        raise IsADirectoryError(f"{name}: {target!r} is a directory")
+    if target.endswith(("/", os.sep)):
+        raise ValueError(f"{name} names a directory, not a file: {target!r}")
     folder = os.path.dirname(os.path.abspath(target))
     if not os.path.isdir(folder):
-        raise FileNotFoundError(f"path: no such directory: {folder!r}")
-    if os.path.isdir(target):
-        raise IsADirectoryError(f"path: {target!r} is a directory")
-    check_progress(progress)
-    resp = _request(session, method, path, into=None, stream=True, json_body=json_body, **options)
-    if not resp.ok:
-        return resp
-    try:
-        written = _save(resp.raw, target, folder, progress)
-    finally:
-        resp.raw.close()
-    return dataclasses.replace(resp, _data=written)
+        raise FileNotFoundError(f"{name}: no such directory: {folder!r}")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise PermissionError(f"{name}: cannot write in the directory {folder!r}")
+    if os.path.lexists(target) and not os.path.isfile(target):
+        raise ValueError(f"{name}: {target!r} exists and is not a regular file")
+    return target, folder
 
 
 def _save(resp: requests.Response, target: str, folder: str, progress: Optional[Progress] = None) -> int:
@@ -436,6 +591,10 @@ def _save(resp: requests.Response, target: str, folder: str, progress: Optional[
             _check_complete(resp)
             out.flush()
             os.fsync(out.fileno())
+        try:  # a file that is replaced keeps its permissions
+            os.chmod(temp, stat.S_IMODE(os.stat(target).st_mode))
+        except FileNotFoundError:
+            pass
         os.replace(temp, target)
     except BaseException:
         try:

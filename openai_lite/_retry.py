@@ -19,10 +19,13 @@ from __future__ import annotations
 import math
 import random
 import ssl
+import time
 from typing import TYPE_CHECKING, Any, Optional
 
 from urllib3.exceptions import InvalidHeader, MaxRetryError, ReadTimeoutError, ResponseError, SSLError
 from urllib3.util.retry import Retry
+
+from ._timeouts import check_wait, remaining
 
 if TYPE_CHECKING:
     from types import TracebackType
@@ -125,6 +128,18 @@ class OpenAIRetry(Retry):
         wait = self.server_wait(response)
         return wait is None or wait <= self.RETRY_AFTER_MAX
 
+    def sleep(self, response: Any = None) -> None:
+        """Wait before the next try; raise APITimeoutError at once when the call's
+        ``total_timeout`` would pass during the wait."""
+        wait: Optional[float] = None
+        if self.respect_retry_after_header and response is not None:
+            wait = self.get_retry_after(response)
+        if wait is None:
+            wait = self.get_backoff_time()
+        check_wait(wait)
+        if wait > 0:
+            time.sleep(wait)
+
     def increment(
         self,
         method: Optional[str] = None,
@@ -134,6 +149,8 @@ class OpenAIRetry(Retry):
         _pool: Any = None,
         _stacktrace: Optional[TracebackType] = None,
     ) -> OpenAIRetry:
+        if remaining() == 0:  # the call's total timeout has passed: no more tries
+            raise MaxRetryError(_pool, url or "", error or ResponseError("the total timeout passed"))
         if error is None and response is not None and not self.should_retry(response):
             # urllib3 returns the response as it is when raise_on_status is off.
             raise MaxRetryError(_pool, url or "", ResponseError("not retryable"))

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import math
 import os
 import sys
 import threading
 from typing import Any, Callable, Dict, Mapping, Optional, Tuple, Union
+from urllib.parse import urljoin, urlsplit
 
 import requests
 from requests.adapters import HTTPAdapter
@@ -17,6 +19,7 @@ from urllib3.util.retry import Retry
 
 from ._errors import OpenAIError
 from ._retry import OpenAIRetry
+from ._timeouts import install, write_timeout
 from ._version import __version__
 
 __all__ = ["OpenAISession", "DEFAULT_BASE_URL", "DEFAULT_TIMEOUT", "USER_AGENT"]
@@ -38,12 +41,17 @@ _ENV_ONLY_PROXIES = sys.platform != "darwin" and os.name != "nt"
 _CHUNKED_WITHOUT_TIMEOUT = tuple(int(p) for p in requests.__version__.split(".")[:2]) < (2, 29)
 
 
-def check_key(key: str) -> str:
-    """Return *key* if it can travel in a header; the error never shows the key itself.
+def check_key(key: Any) -> str:
+    """Return *key* if it is a str that can travel in a header; the error never shows the key.
 
     http.client and requests would otherwise fail deep in the send with an error that
     quotes the whole header, key included (a trailing newline from a key file, say).
     """
+    if not isinstance(key, str) or not key:
+        raise OpenAIError(
+            f"The API key must be a non-empty str, not {'an empty str' if key == '' else type(key).__name__}:"
+            " check api_key (or what its provider returns)."
+        )
     # Printable ASCII holds one whitespace character: the space.
     if not (key.isascii() and key.isprintable()) or " " in key:
         raise OpenAIError(
@@ -53,8 +61,48 @@ def check_key(key: str) -> str:
     return key
 
 
-def _check_options(timeout: Any, max_retries: Any) -> None:
-    """Refuse a ``timeout`` or ``max_retries`` of the wrong type before anything is sent."""
+def check_header_value(value: Optional[str], name: str) -> Optional[str]:
+    """Return *value* (None or a str) if it can be sent as a header value, or raise naming *name*."""
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise TypeError(f"{name} must be a str, not {type(value).__name__}")
+    try:
+        value.encode("latin-1")
+    except UnicodeEncodeError:
+        raise ValueError(f"{name} has characters that cannot go in an HTTP header: {value!r}") from None
+    if any(ord(c) < 32 and c != "\t" or ord(c) == 127 for c in value) or value != value.strip():
+        raise ValueError(f"{name} has a line break, a control character or outer whitespace: {value!r}")
+    return value
+
+
+def check_base_url(url: Any, name: str = "base_url") -> str:
+    """Return the URL that requests sends for *url* (without the trailing slash), or raise naming *name*.
+
+    requests rewrites some URLs (a space becomes ``%20``, ``./`` is dropped, a host is
+    lowercased); the adapter must be mounted on the rewritten form, or it would not be used.
+    """
+    if not isinstance(url, str):
+        raise TypeError(f"{name} must be a str, not {type(url).__name__}")
+    prepared = requests.PreparedRequest()
+    try:
+        prepared.prepare_url(url.rstrip("/") + "/", None)
+        parts = urlsplit(prepared.url or "")
+        parts.port  # noqa: B018  (raises for a port out of range)
+    except (requests.RequestException, ValueError, UnicodeError, LocationValueError) as exc:
+        raise ValueError(f"{name} is not a usable URL: {url!r} ({exc})") from None
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError(f"{name} must be an http:// or https:// URL with a host, not {url!r}")
+    return (prepared.url or "").rstrip("/")
+
+
+def _check_options(timeout: Any, max_retries: Any, total: Any = None) -> None:
+    """Refuse a ``timeout``, ``max_retries`` or ``total_timeout`` of the wrong type, before sending."""
+    if total is not None:
+        if not isinstance(total, (int, float)) or isinstance(total, bool):
+            raise TypeError(f"total_timeout must be seconds or None, not {type(total).__name__}")
+        if not 0 < total < math.inf:
+            raise ValueError(f"total_timeout must be more than 0 seconds, not {total!r}")
     if max_retries is not None:
         if not isinstance(max_retries, int) or isinstance(max_retries, bool):
             raise TypeError(f"max_retries must be an int, not {type(max_retries).__name__}")
@@ -85,11 +133,23 @@ class _Secret:
         return "<secret>"
 
 
+def _read_part(timeout: Any) -> Optional[float]:
+    """The read timeout of a requests ``timeout`` argument (seconds, a pair, or a urllib3 Timeout)."""
+    if isinstance(timeout, tuple):
+        return timeout[1] if len(timeout) == 2 else None
+    if isinstance(timeout, Urllib3Timeout):
+        read = timeout.read_timeout
+        return read if isinstance(read, (int, float)) else None
+    return timeout if isinstance(timeout, (int, float)) else None
+
+
 class RetryingAdapter(HTTPAdapter):
     """An :class:`~requests.adapters.HTTPAdapter` whose retry policy a single call may override.
 
     The override travels on the prepared request (``openai_max_retries``), so concurrent
-    calls with different settings do not disturb each other.
+    calls with different settings do not disturb each other. Each write of a request is
+    bounded by the call's read timeout (urllib3 would leave the connect timeout on the
+    socket), and its connections honour a call's ``total_timeout``.
     """
 
     def __init__(self, max_retries: Retry, **kwargs: Any) -> None:
@@ -105,18 +165,27 @@ class RetryingAdapter(HTTPAdapter):
     def max_retries(self, value: Retry) -> None:
         self._default_retry = value
 
+    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
+        super().init_poolmanager(*args, **kwargs)
+        install(self.poolmanager)
+
+    def proxy_manager_for(self, proxy: str, **proxy_kwargs: Any) -> Any:
+        return install(super().proxy_manager_for(proxy, **proxy_kwargs))
+
     def send(self, request: requests.PreparedRequest, *args: Any, **kwargs: Any) -> requests.Response:
+        """Send with the call's retry policy; each write of the body is bounded by the read timeout."""
         tries: Optional[int] = getattr(request, "openai_max_retries", None)
         send = super().send
         if _CHUNKED_WITHOUT_TIMEOUT and request.body is not None and "Content-Length" not in request.headers:
             send = self._send_chunked
-        if tries is None:
-            return send(request, *args, **kwargs)
-        self._local.retry = self._default_retry.new(total=tries)
-        try:
-            return send(request, *args, **kwargs)
-        finally:
-            self._local.retry = None
+        with write_timeout(_read_part(kwargs.get("timeout", args[1] if len(args) > 1 else None))):
+            if tries is None:
+                return send(request, *args, **kwargs)
+            self._local.retry = self._default_retry.new(total=tries)
+            try:
+                return send(request, *args, **kwargs)
+            finally:
+                self._local.retry = None
 
     def _send_chunked(
         self,
@@ -183,7 +252,15 @@ class OpenAISession(requests.Session):
     :param timeout: seconds, or a (connect, read) pair, for calls that give none.
     :param max_retries: retries for calls that give none, or a
         :class:`~urllib3.util.retry.Retry` for full control; 0 turns retrying off.
+    :param total_timeout: seconds that a whole call may take, for calls that give none:
+        connecting, sending, every retry and the waits between them, and reading the
+        body (of a download too; of a stream, until it opens). When they pass, the call
+        raises :class:`~openai_lite.APITimeoutError`. None (the default) sets no bound
+        beyond ``timeout``, which bounds each connect, and each wait for data (each
+        write of the request, too), not the whole call.
     :raises OpenAIError: when no key is given nor set in the environment.
+    :raises ValueError: for a base URL, organization or project that cannot be sent
+        (the environment's too), named in the message.
     """
 
     __attrs__ = requests.Session.__attrs__ + [
@@ -192,6 +269,7 @@ class OpenAISession(requests.Session):
         "project",
         "timeout",
         "max_retries",
+        "total_timeout",
     ]
     #: The environment seen last, and the settings worked out for it (not pickled).
     _env_memo: Optional[Tuple[_Secret, Dict[Any, Any]]] = None
@@ -205,24 +283,37 @@ class OpenAISession(requests.Session):
         project: Optional[str] = None,
         timeout: Timeout = DEFAULT_TIMEOUT,
         max_retries: Union[int, Retry] = DEFAULT_MAX_RETRIES,
+        total_timeout: Optional[float] = None,
     ) -> None:
-        _check_options(timeout, None if isinstance(max_retries, Retry) else max_retries)
-        super().__init__()
+        _check_options(timeout, None if isinstance(max_retries, Retry) else max_retries, total_timeout)
         env = os.environ
         key = api_key if api_key is not None else env.get("OPENAI_API_KEY")
         if not key:
             raise OpenAIError(
                 "No API key: pass api_key= to OpenAISession or set OPENAI_API_KEY."
             )
+        if not isinstance(key, str) and not callable(key):
+            raise TypeError(f"api_key must be a str or a callable returning one, not {type(key).__name__}")
+        base = base_url or env.get("OPENAI_BASE_URL") or DEFAULT_BASE_URL
+        mount = check_base_url(base, "base_url" if base_url else "OPENAI_BASE_URL")
+        organization = check_header_value(
+            organization or env.get("OPENAI_ORG_ID"), "organization" if organization else "OPENAI_ORG_ID"
+        )
+        project = check_header_value(
+            project or env.get("OPENAI_PROJECT_ID"), "project" if project else "OPENAI_PROJECT_ID"
+        )
+        super().__init__()
         self._api_key: Optional[_Secret] = _Secret(key)
         #: The API's root, without a trailing slash; paths are appended to it.
-        self.base_url: str = (base_url or env.get("OPENAI_BASE_URL") or DEFAULT_BASE_URL).rstrip("/")
+        self.base_url: str = base.rstrip("/")
         #: Sent as ``OpenAI-Organization`` when set.
-        self.organization: Optional[str] = organization or env.get("OPENAI_ORG_ID")
+        self.organization: Optional[str] = organization
         #: Sent as ``OpenAI-Project`` when set.
-        self.project: Optional[str] = project or env.get("OPENAI_PROJECT_ID")
+        self.project: Optional[str] = project
         #: The timeout of calls that give none.
         self.timeout: Timeout = timeout
+        #: The bound on a whole call, for calls that give none (None: no bound).
+        self.total_timeout: Optional[float] = total_timeout
         #: The retry policy of calls that give none.
         self.max_retries: Union[int, Retry] = max_retries
         self.headers["User-Agent"] = USER_AGENT
@@ -231,15 +322,31 @@ class OpenAISession(requests.Session):
             retry = max_retries.new(raise_on_status=False)
         else:
             retry = OpenAIRetry.for_tries(max_retries)
-        self.mount(self.base_url + "/", RetryingAdapter(retry))
+        # On the URL as requests sends it, or the adapter (and its retries) would not be used.
+        self.mount(mount + "/", RetryingAdapter(retry))
 
     def api_key(self) -> Optional[str]:
-        """Return the key for the next request (calling the key provider, if one was given)."""
+        """Return the key for the next request (calling the key provider, if one was given).
+
+        :raises OpenAIError: when the key (or what the provider returns) is not a non-empty
+            str that can go in a header; the message does not show it.
+        """
         secret = getattr(self, "_api_key", None)
         key = secret.value if secret is not None else None
         if callable(key):
-            key = str(key())
+            return check_key(key())
         return check_key(key) if key else key
+
+    def get_redirect_target(self, resp: requests.Response) -> Optional[str]:
+        """The ``Location`` to follow, or None (the 3xx is returned as it is) when it is not a usable URL."""
+        location = super().get_redirect_target(resp)
+        if location is None:
+            return None
+        try:
+            check_base_url(urljoin(resp.url or "", location), "Location")
+        except (ValueError, TypeError):
+            return None
+        return location
 
     def _target(
         self, path: str, params: Optional[Mapping[str, Any]], body: Any
@@ -308,5 +415,6 @@ class OpenAISession(requests.Session):
     def __setstate__(self, state: Dict[str, Any]) -> None:
         # The key is not pickled; an unpickled session reads OPENAI_API_KEY again.
         super().__setstate__(state)  # type: ignore[misc]
+        self.__dict__.setdefault("total_timeout", None)
         key = os.environ.get("OPENAI_API_KEY")
         self._api_key = _Secret(key) if key else None

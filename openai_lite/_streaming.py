@@ -54,6 +54,7 @@ from ._errors import (
     APIStreamError,
     APITimeoutError,
     OpenAIError,
+    snippet,
     text_or_none,
 )
 from ._model import DecodeError, decoder_for
@@ -172,7 +173,7 @@ class SSEDecoder:
             if "\0" not in value:
                 self._last_id = value
         elif name == "retry":
-            if _DIGITS.fullmatch(value):
+            if len(value) <= 15 and _DIGITS.fullmatch(value):  # longer: ignored, not an error
                 self._retry = int(value)
         return None
 
@@ -188,8 +189,8 @@ class SSEDecoder:
 def event_decoder(into: Type[T]) -> Callable[[ServerSentEvent], T]:
     """Return a decoder of events whose data is a JSON *into* object.
 
-    It raises :class:`APIStreamError` for an ``error`` event or a ``{"error": {...}}``
-    object, and :class:`~openai_lite.APIResponseValidationError` for data that is not the
+    It raises :class:`APIStreamError` for an ``error`` event (whatever its data) or a
+    ``{"error": {...}}`` object, and :class:`~openai_lite.APIResponseValidationError` for data that is not the
     documented JSON.
     """
     decode = decoder_for(into)
@@ -198,6 +199,8 @@ def event_decoder(into: Type[T]) -> Callable[[ServerSentEvent], T]:
         try:
             obj = json.loads(sse.data)
         except (ValueError, RecursionError):
+            if sse.event == "error":
+                raise stream_error(snippet(sse.data, 1000)) from None
             raise APIResponseValidationError(
                 "A stream event is not valid JSON", status_code=200, body=sse.data
             ) from None

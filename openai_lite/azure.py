@@ -24,13 +24,13 @@ from __future__ import annotations
 
 import os
 from typing import Any, Callable, Dict, Mapping, Optional, Tuple, Union
-from urllib.parse import quote
 
 import requests
 from requests.auth import AuthBase
 from urllib3.util.retry import Retry
 
 from ._errors import OpenAIError
+from ._request import path_param
 from ._session import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, OpenAISession, Timeout, _Secret
 
 __all__ = ["AzureOpenAISession", "DEPLOYMENT_PATHS"]
@@ -92,6 +92,7 @@ class AzureOpenAISession(OpenAISession):
         base_url: Optional[str] = None,
         timeout: Timeout = DEFAULT_TIMEOUT,
         max_retries: Union[int, Retry] = DEFAULT_MAX_RETRIES,
+        total_timeout: Optional[float] = None,
     ) -> None:
         credentials = {
             "api_key": api_key,
@@ -111,7 +112,15 @@ class AzureOpenAISession(OpenAISession):
             if not endpoint:
                 raise OpenAIError("No azure_endpoint: pass azure_endpoint= or set AZURE_OPENAI_ENDPOINT.")
             base_url = endpoint.rstrip("/") + "/openai"
-        super().__init__(api_key=credential, base_url=base_url, timeout=timeout, max_retries=max_retries)
+        if azure_deployment is not None:
+            path_param(azure_deployment, "azure_deployment")
+        super().__init__(
+            api_key=credential,
+            base_url=base_url,
+            timeout=timeout,
+            max_retries=max_retries,
+            total_timeout=total_timeout,
+        )
         self.organization = self.project = None
         #: Sent as the ``api-version`` query parameter of every call.
         self.api_version: str = version
@@ -124,9 +133,12 @@ class AzureOpenAISession(OpenAISession):
     ) -> Tuple[str, Optional[Mapping[str, Any]], AuthBase, Timeout]:
         """Return the deployment URL, the query with ``api-version``, and the Azure credentials."""
         if path in DEPLOYMENT_PATHS or path.startswith(_DEPLOYMENT_PREFIXES):
-            deployment = self.azure_deployment or _model_of(body)
-            if deployment:
-                path = "/deployments/" + quote(deployment, safe="") + path
+            if self.azure_deployment:
+                path = "/deployments/" + path_param(self.azure_deployment, "azure_deployment") + path
+            else:
+                model = _model_of(body)
+                if model is not None:
+                    path = "/deployments/" + path_param(model, "model") + path
         value = self.api_key()
         if not value:
             raise OpenAIError(

@@ -82,7 +82,10 @@ def _text_or_stdin(values: Optional[Sequence[str]], what: str) -> str:
         return " ".join(values)
     if sys.stdin is None or sys.stdin.isatty():
         raise UsageError(f"give the {what} as an argument, or pipe it on stdin")
-    text = sys.stdin.read().strip()
+    try:
+        text = sys.stdin.read().strip()
+    except UnicodeDecodeError:
+        raise UsageError(f"the {what} on stdin is not UTF-8 text") from None
     if not text:
         raise UsageError(f"the {what} on stdin is empty")
     return text
@@ -587,6 +590,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         return _fail(str(exc), EXIT_USAGE)
     except (FileNotFoundError, IsADirectoryError, PermissionError) as exc:
         return _fail(str(exc), EXIT_USAGE)
+    except (ValueError, TypeError) as exc:  # an argument the library refused before sending
+        return _fail(" ".join(str(exc).split()), EXIT_USAGE)
     except KeyboardInterrupt:
         return _fail("interrupted", EXIT_INTERRUPTED)
     except BrokenPipeError:

@@ -9,7 +9,7 @@ import json
 from dataclasses import dataclass
 from typing import Any, Dict, List, Literal, Optional, Type, Union, get_args, get_type_hints
 
-from ._errors import APIResponseValidationError
+from ._errors import APIResponseValidationError, snippet
 from ._model import DecodeError, Model
 from ._streaming import ServerSentEvent, stream_error
 from .response_items import ResponseOutputItem, ResponseOutputRefusal, ResponseOutputText
@@ -194,9 +194,12 @@ def decode_event(sse: ServerSentEvent) -> ResponseStreamEvent:
     try:
         obj = json.loads(sse.data)
     except (ValueError, RecursionError):
-        raise APIResponseValidationError("A stream event is not valid JSON", body=sse.data) from None
+        obj = None
     if not isinstance(obj, dict):
-        raise APIResponseValidationError("A stream event is not a JSON object", body=sse.data)
+        if sse.event == "error":  # an error event reports an error, whatever its data
+            raise stream_error(obj if obj is not None else snippet(sse.data, 1000))
+        what = "valid JSON" if obj is None else "a JSON object"
+        raise APIResponseValidationError(f"A stream event is not {what}", body=sse.data)
     kind = obj.get("type") or sse.event
     if kind == "error":
         raise stream_error(obj)

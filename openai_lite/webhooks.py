@@ -156,6 +156,8 @@ def unwrap(
         obj = json.loads(payload)
     except ValueError as exc:
         raise ValueError(f"payload: the webhook body is not JSON ({exc})") from None
+    except RecursionError:
+        raise ValueError("payload: the webhook body is nested too deeply") from None
     if not (isinstance(obj, dict) and isinstance(obj.get("id"), str) and isinstance(obj.get("type"), str)):
         raise ValueError("payload: the webhook body is not an event object with an id and a type")
     data = obj.get("data")
