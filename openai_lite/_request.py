@@ -366,7 +366,7 @@ def _send(
     _redact(prepared)
     _redact_response(resp)
     if not stream:
-        _check_complete(resp)
+        _check_complete(resp, len(resp.content))
     elif not 200 <= resp.status_code < 300:
         _read_error_body(resp)
     return _wrap(resp, into)
@@ -395,7 +395,7 @@ def _read_error_body(resp: requests.Response) -> None:
     resp.close()
 
 
-def _check_complete(resp: requests.Response) -> None:
+def _check_complete(resp: requests.Response, decoded: int) -> None:
     """Raise for a body shorter than its Content-Length (urllib3 1.26 accepts one silently),
     or for a compressed body that ends before its compressed stream does."""
     method = (getattr(resp.request, "method", None) or "").upper()
@@ -408,7 +408,7 @@ def _check_complete(resp: requests.Response) -> None:
             raise APIConnectionError(
                 f"Connection closed after {tell()} of {expected} bytes of the response body"
             )
-    received = tell() if tell is not None else 0
+    received = (tell() if tell is not None else 0) or decoded
     if received and not _decoded_to_the_end(getattr(resp.raw, "_decoder", None)):
         raise APIConnectionError(
             "The compressed response body ends before its compressed stream does: it was cut"
@@ -588,7 +588,7 @@ def _save(resp: requests.Response, target: str, folder: str, progress: Optional[
                 if _timed_out(exc):
                     raise APITimeoutError(f"Request timed out: {exc}") from exc
                 raise APIConnectionError(f"Connection error: {exc}") from exc
-            _check_complete(resp)
+            _check_complete(resp, written)
             out.flush()
             os.fsync(out.fileno())
         try:  # a file that is replaced keeps its permissions

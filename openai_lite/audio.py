@@ -416,5 +416,5 @@ def speech_to_file(
     https://platform.openai.com/docs/api-reference/audio/createSpeech
     """
     body = body_of(locals())
-    del body["path"]
+    body.pop("path", None)
     return _download(session, "POST", "/audio/speech", to=path, json_body=body, progress=progress, **options)

@@ -162,6 +162,8 @@ def upload_file(
 
     https://platform.openai.com/docs/api-reference/uploads
     """
+    if not isinstance(path, (str, os.PathLike)):
+        raise TypeError(f"path must be a file path (str or os.PathLike), not {type(path).__name__}")
     source = os.fspath(path)
     if not os.path.isfile(source):
         raise FileNotFoundError(f"path: no such file: {source!r}")
