@@ -13,7 +13,7 @@ import os
 import socket
 import stat
 from logging import DEBUG
-from typing import TYPE_CHECKING, Any, Dict, List, Mapping, Optional, Sequence, Tuple, Union
+from typing import TYPE_CHECKING, Any, Dict, List, Mapping, MutableMapping, Optional, Sequence, Tuple, Union
 from urllib.parse import quote
 
 import requests
@@ -275,6 +275,31 @@ def _redact(*prepared: Optional[requests.PreparedRequest]) -> None:
                 headers[name] = "<redacted>"
 
 
+def _scrub_frames(exc: BaseException) -> None:
+    """Blank the credentials in the header mappings that the frames of *exc* (and of its
+    causes) hold, such as urllib3's own copy of the headers: a traceback printed with its
+    locals would show them."""
+    seen = set()
+    error: Optional[BaseException] = exc
+    while error is not None and id(error) not in seen:
+        seen.add(id(error))
+        tb = error.__traceback__
+        while tb is not None:
+            for value in tb.tb_frame.f_locals.values():
+                if isinstance(value, MutableMapping) and not isinstance(value, type):
+                    try:
+                        keys = [k for k in value if isinstance(k, str) and k.lower() in _CREDENTIAL_NAMES]
+                        for k in keys:
+                            value[k] = "<redacted>"
+                    except Exception:  # noqa: BLE001  (a mapping that refuses: leave it)
+                        pass
+            tb = tb.tb_next
+        error = error.__cause__ or error.__context__
+
+
+_CREDENTIAL_NAMES = frozenset(name.lower() for name in _CREDENTIAL_HEADERS)
+
+
 def _redact_response(resp: requests.Response) -> None:
     _redact(resp.request, *(r.request for r in resp.history))
 
@@ -348,15 +373,18 @@ def _send(
     except requests.Timeout as exc:
         log_failure(prepared, exc)
         _redact(prepared, getattr(exc, "request", None))
+        _scrub_frames(exc)
         raise APITimeoutError(f"Request timed out: {exc}") from exc
     except (requests.RequestException, _Urllib3Error) as exc:
         log_failure(prepared, exc)
         _redact(prepared, getattr(exc, "request", None))
+        _scrub_frames(exc)
         if _timed_out(exc):
             raise APITimeoutError(f"Request timed out: {exc}") from exc
         raise APIConnectionError(f"Connection error: {exc}") from exc
-    except BaseException:
+    except BaseException as exc:
         _redact(prepared)
+        _scrub_frames(exc)
         raise
     finally:
         if isinstance(data, MultipartBody):

@@ -138,7 +138,9 @@ def test_gzip_body_cut_at_a_clean_boundary_is_not_taken_as_whole(chunked: bool) 
 
 
 @pytest.mark.parametrize("chunked", [False, True], ids=["content-length", "chunked"])
-def test_gzip_download_cut_at_a_clean_boundary_fails_and_leaves_no_file(tmp_path: Path, chunked: bool) -> None:
+def test_gzip_download_cut_at_a_clean_boundary_fails_and_leaves_no_file(
+    tmp_path: Path, chunked: bool
+) -> None:
     target = tmp_path / "out.jsonl"
     with RawServer(answer_each([cut_gzip(chunked)])) as server:
         with pytest.raises(APIConnectionError, match="compressed"):
@@ -173,7 +175,9 @@ def test_head_answer_with_a_content_length_is_not_a_cut_connection() -> None:
 def test_304_with_a_content_length_is_returned_not_reported_as_cut() -> None:
     reply = http_response(304, b"", {"ETag": '"v1"'}, content_length=2048)
     with RawServer(answer_each([reply])) as server:
-        resp = request(raw_session(server.url), "GET", "/files/file-1/content", extra_headers={"If-None-Match": '"v1"'})
+        resp = request(
+            raw_session(server.url), "GET", "/files/file-1/content", extra_headers={"If-None-Match": '"v1"'}
+        )
     assert (resp.status_code, resp.ok) == (304, False)
     assert server.requests[0].headers["if-none-match"] == '"v1"'
 
@@ -241,7 +245,9 @@ def test_download_refuses_a_bad_path_before_sending(
     assert fake.requests == []
 
 
-def test_closed_file_is_refused_before_sending(fake: FakeOpenAI, session: OpenAISession, tmp_path: Path) -> None:
+def test_closed_file_is_refused_before_sending(
+    fake: FakeOpenAI, session: OpenAISession, tmp_path: Path
+) -> None:
     path = tmp_path / "a.jsonl"
     path.write_bytes(b"{}\n")
     with open(path, "rb") as stream:
