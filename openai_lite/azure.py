@@ -74,8 +74,10 @@ class AzureOpenAISession(OpenAISession):
         out, the call's ``model`` is taken as the deployment name.
     :param base_url: instead of *azure_endpoint*: the URL that paths are appended to
         (``{endpoint}/openai``, or a gateway in front of it).
+    :param total_timeout: as for :class:`~openai_lite.OpenAISession`.
     :raises OpenAIError: when the endpoint, the API version or every credential is missing.
-    :raises ValueError: when more than one credential is given.
+    :raises ValueError: when more than one credential is given, or *azure_deployment* is
+        empty, ``.`` or ``..``.
     """
 
     __attrs__ = OpenAISession.__attrs__ + ["api_version", "azure_deployment", "_credential_header"]

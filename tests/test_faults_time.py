@@ -143,8 +143,8 @@ def test_call_within_its_total_timeout_is_untouched_and_keeps_its_connection(
 def test_total_timeout_of_the_wrong_type_or_value_is_refused_before_sending(
     fake: FakeOpenAI, session: OpenAISession, value: Any, error: type
 ) -> None:
-    with pytest.raises(error, match="total_timeout"):
+    with pytest.raises(error, match="total_timeout must be"):
         models.retrieve(session, "gpt-4o", total_timeout=value)
-    with pytest.raises(error, match="total_timeout"):
+    with pytest.raises(error, match="total_timeout must be"):
         OpenAISession(api_key="sk-x", base_url=fake.url, total_timeout=value)
     assert fake.requests == []
