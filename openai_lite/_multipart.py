@@ -139,6 +139,8 @@ class FileRangePart(FilePart):
 
     def __init__(self, filename: str, content_type: str, *, path: str, offset: int, length: int) -> None:
         super().__init__(filename, content_type, path=path)
+        if self._path is None:  # read into a buffer: the file does not report its size
+            raise ValueError(f"{path!r} does not report its size: upload a copy of it")
         if not 0 <= offset <= offset + length <= (self.size or 0):
             raise ValueError(f"bytes {offset}..{offset + length} are not all in {path!r}")
         self.offset = offset

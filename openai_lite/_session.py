@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import os
+import re
 import sys
 import threading
 from typing import Any, Callable, Dict, Mapping, Optional, Tuple, Union
@@ -76,6 +77,10 @@ def check_header_value(value: Optional[str], name: str) -> Optional[str]:
     return value
 
 
+#: A host name (IDNA-encoded by then) or an IP address, as urlsplit gives it.
+_HOST = re.compile(r"[A-Za-z0-9._~-]+|[0-9A-Fa-f:.]+(%[A-Za-z0-9._~-]+)?")
+
+
 def check_base_url(url: Any, name: str = "base_url") -> str:
     """Return the URL that requests sends for *url* (without the trailing slash), or raise naming *name*.
 
@@ -91,7 +96,7 @@ def check_base_url(url: Any, name: str = "base_url") -> str:
         parts.port  # noqa: B018  (raises for a port out of range)
     except (requests.RequestException, ValueError, UnicodeError, LocationValueError) as exc:
         raise ValueError(f"{name} is not a usable URL: {url!r} ({exc})") from None
-    if parts.scheme not in ("http", "https") or not parts.hostname:
+    if parts.scheme not in ("http", "https") or not _HOST.fullmatch(parts.hostname or ""):
         raise ValueError(f"{name} must be an http:// or https:// URL with a host, not {url!r}")
     return (prepared.url or "").rstrip("/")
 
