@@ -511,8 +511,12 @@ def transcribe_stream(
     (and :class:`TranscriptTextSegmentEvent` for ``response_format="diarized_json"``) come
     before the :class:`TranscriptTextDoneEvent` that ends the stream.
 
+    :raises ValueError: for ``whisper-1``, which answers with the whole transcript instead.
+
     https://platform.openai.com/docs/api-reference/audio/transcript-text-delta-event
     """
+    if model == "whisper-1":
+        raise ValueError("model: whisper-1 does not stream; use transcribe()")
     form = form_of(locals(), files=("file",))
     form.append(("stream", "true"))
     return open_stream(

@@ -7,6 +7,7 @@ import re
 from typing import Any, Dict, List, Optional, Tuple
 
 from ._routes_chat_store import remember
+from ._routes_moderations import moderation_param, moderation_result
 from ._server import (
     FakeOpenAI,
     RecordedRequest,
@@ -208,6 +209,16 @@ def create_chat_completion(
         "service_tier": "default",
         "system_fingerprint": SYSTEM_FINGERPRINT,
     }
+    moderation_model = moderation_param(body)
+    if moderation_model is not None:
+        answers = " ".join(c["message"].get("content") or "" for c in choices)
+        completion["moderation"] = {
+            side: {"type": "moderation_results", "model": moderation_model, "results": [result]}
+            for side, result in (
+                ("input", moderation_result(moderation_model, prompt)),
+                ("output", moderation_result(moderation_model, answers)),
+            )
+        }
     remember(fake, body, completion)
     if body.get("stream") is True:
         return _stream(completion, body)
