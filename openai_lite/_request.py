@@ -22,7 +22,7 @@ from urllib3.exceptions import HTTPError as _Urllib3Error
 
 from ._errors import APIConnectionError, APIResponseValidationError, APITimeoutError, OpenAIError
 from ._logging import log_exchange, log_failure, logger
-from ._model import DecodeError, Model, decoder_for
+from ._model import DecodeError, Model, decoder_for, encode
 from ._multipart import FilePart, MultipartBody, Progress, check_progress, file_part, form_value
 from ._response import ApiResponse, ErrorObject
 from ._session import DEFAULT_BASE_URL, DEFAULT_TIMEOUT, OpenAISession, Timeout, _check_options, check_key
@@ -133,7 +133,7 @@ def _settings(session: requests.Session) -> Tuple[str, _Credentials, Timeout]:
 
 def _json_default(value: Any) -> Any:
     if isinstance(value, Model):
-        return {k: v for k, v in value.__dict__.items() if v is not None}
+        return encode(value)
     raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
 
 
