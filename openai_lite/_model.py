@@ -250,6 +250,11 @@ def _json_object(value: Any) -> JSONObject:
     return JSONObject(value)
 
 
+def _wrong(where: str, expected: type, value: Any) -> DecodeError:
+    kind = "a string" if expected is str else "an integer"
+    return DecodeError(f"{where}: expected {kind}, got {type(value).__name__}")
+
+
 def _kept(where: str, value: Any, exc: DecodeError) -> Any:
     """Keep an optional field's value of an unexpected shape as it came."""
     _log.debug("%s: kept as it came, since %s", where, exc)
@@ -305,6 +310,8 @@ def _dataclass_decoder(cls: Type[Any]) -> Callable[[Any], Any]:
         else:
             default = ""
         conversion = [f"if {var} is not None:", f"    {var} = c{i}({var})"] if converter else []
+        if converter and not default and _NONE not in get_args(hints[field.name]):
+            conversion = [f"{var} = c{i}({var})"]  # a required structure: null is refused too
         if converter and default:  # an optional field: a value of another shape is kept
             namespace[f"w{i}"] = f"{name}.{field.name}"
             conversion = [
@@ -318,6 +325,10 @@ def _dataclass_decoder(cls: Type[Any]) -> Callable[[Any], Any]:
             required.append(key)
             fetch.append(f"{var} = value[{lit}]")
             convert += conversion
+            plain = hints[field.name]
+            if plain in (str, int):  # the library relies on these: ids, indexes
+                namespace[f"t{i}"], namespace[f"k{i}"] = plain, f"{name}.{field.name}"
+                convert += [f"if type({var}) is not t{i}:", f"    raise wrong(k{i}, t{i}, {var})"]
         elif converter is None:
             var = f"get({lit})" if default == "None" else f"get({lit}, {default})"
             if default.endswith("()"):  # a factory is called only when the key is absent
@@ -338,6 +349,7 @@ def _dataclass_decoder(cls: Type[Any]) -> Callable[[Any], Any]:
         absent = [k for k in required if k not in value]
         return DecodeError(f"{name}: missing required field(s) {', '.join(absent)}")
 
+    namespace["wrong"] = _wrong
     namespace["as_object"] = as_object
     namespace["missing"] = missing
     lines = ["def decode(value):", "    if type(value) is not dict:", "        value = as_object(value)"]
