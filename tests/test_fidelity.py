@@ -439,3 +439,19 @@ def test_request_stream_ends_at_done_and_raises_error_events(
     assert next(stream).n == 1
     with pytest.raises(APIStreamError, match="boom"):
         next(stream)
+
+
+@pytest.mark.parametrize("upload_id", ["", ".."])
+def test_an_upload_id_that_cannot_go_in_a_path_stops_the_upload(
+    fake: FakeOpenAI, session: OpenAISession, tmp_path: Any, upload_id: str
+) -> None:
+    from openai_lite import uploads
+
+    source = tmp_path / "data.jsonl"
+    source.write_bytes(b"{}\n")
+    upload = {"id": upload_id, "object": "upload", "bytes": 3, "filename": "data.jsonl", "purpose": "batch"}
+    fake.enqueue(json_reply(upload), method="POST", path="/uploads")
+
+    with pytest.raises(APIResponseValidationError, match="upload id is not a usable id"):
+        uploads.upload_file(session, str(source), purpose="batch")
+    assert [r.route_path for r in fake.requests] == ["/uploads"]
