@@ -37,6 +37,7 @@ def test_chat_moderation_and_prompt_cache_options_go_over_the_wire(
         moderation.output, ModerationResults
     )
     sent = resp.raw.json()["moderation"]
+    assert moderation.to_dict() == sent
     assert moderation.input.model == sent["input"]["model"] == "omni-moderation-latest"
     verdict = moderation.input.results[0] if moderation.input.results else None
     assert isinstance(verdict, ModerationResult)
@@ -104,6 +105,7 @@ def test_responses_moderation_cache_options_and_context_management(
     assert isinstance(said, ModerationResult) and isinstance(answer, ModerationResult)
     assert said.flagged is True and said.model == "omni-moderation-latest"
     assert said.categories == resp.raw.json()["moderation"]["input"]["categories"]
+    assert data.moderation.to_dict() == resp.raw.json()["moderation"]
     assert answer.flagged is False
 
 

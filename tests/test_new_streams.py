@@ -191,6 +191,8 @@ def test_image_stream_keeps_unknown_events_and_reports_errors(
     )
     events = list(images.generate_stream(session, prompt="p", model="gpt-image-1"))
     assert isinstance(events[0], ImageOtherEvent) and events[0].type == "image_generation.progress"
+    assert events[0].model_extra == {"percent": 50}
+    assert [e.to_dict() for e in events] == served_events(fake)
     assert isinstance(events[1], ImageCompletedEvent) and events[1].b64_json == "AA=="
 
     fake.enqueue(
@@ -280,6 +282,8 @@ def test_transcribe_stream_decodes_segments_and_logprobs(fake: FakeOpenAI, sessi
         type="transcript.text.segment", id="seg_0", start=0.0, end=0.5, text="Hi", speaker="A"
     )
     assert isinstance(other, TranscriptOtherEvent) and other.type == "transcript.text.later"
+    assert other.model_extra == {"x": 1}
+    assert [e.to_dict() for e in (delta, segment, other, done)] == served_events(fake)
     assert isinstance(done, TranscriptTextDoneEvent) and done.languages is not None
     assert done.languages[0].code == "en"
 
@@ -338,6 +342,7 @@ def test_speech_stream_keeps_unknown_events(fake: FakeOpenAI, session: OpenAISes
     )
     other, done = audio.speech_stream(session, input="Hi", model="gpt-4o-mini-tts", voice="coral")
     assert isinstance(other, SpeechOtherEvent) and other.type == "speech.audio.marker"
+    assert other.model_extra == {"at": 1}
     assert isinstance(done, SpeechAudioDoneEvent) and done.usage is not None and done.usage.total_tokens == 3
 
 
