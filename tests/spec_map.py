@@ -292,4 +292,12 @@ ALLOWED: Dict[str, str] = {
 #: Parameters of the functions that the spec does not know, being the library's own.
 CLIENT_PARAMETERS: Dict[str, str] = {
     "progress": "a callback following the upload or the download",
+    "path": "the file that a download is written to",
+}
+
+#: What the code declares and the spec does not know: ``"module.Class.field"`` or
+#: ``"module.function(parameter)"`` -> why.
+UNKNOWN_TO_SPEC: Dict[str, str] = {
+    "responses.Response.store": "the API sends it, though the schema lacks it",
+    "chat.StoredChatCompletionMessage.name": "the name the request gave the message",
 }

@@ -5,6 +5,8 @@ operation, in ``spec_map.py``. A field of a mapped schema that its class does no
 or a body or query parameter of an operation that its function does not take, fails the
 test unless ``spec_map.ALLOWED`` names it with a reason. Every public dataclass and
 resource function of the package must be mapped or excluded, so new ones are checked too.
+The other way round, a field or parameter that the spec does not know (a misspelt name)
+fails unless ``spec_map.UNKNOWN_TO_SPEC`` names it.
 
 To follow a newer spec: regenerate the trimmed document (``tests/openapi/trim.py``), rerun
 this test, and add what it finds (or allow it, with a reason).
@@ -16,7 +18,8 @@ import dataclasses
 import importlib
 import inspect
 import pkgutil
-from typing import Any, Callable, Dict, Iterator, List, Mapping, Set, Tuple
+import sys
+from typing import Any, Callable, Dict, Iterator, List, Mapping, Optional, Set, Tuple
 
 import pytest
 import spec_map
@@ -131,14 +134,21 @@ def _items(node: Any) -> Any:
 def schema_at(path: str) -> Any:
     """Resolve ``Schema/prop/[]/...`` (see ``spec_map``)."""
     name, *steps = path.split("/")
-    node: Any = load_spec()["components"]["schemas"][name]
+    schemas = load_spec()["components"]["schemas"]
+    assert name in schemas, f"{name} is not in the trimmed spec: regenerate it (tests/openapi/trim.py)"
+    node: Any = schemas[name]
     for step in steps:
-        node = _items(node) if step == "[]" else properties(node)[step]
+        found = properties(node)
+        assert step == "[]" or step in found, f"{path}: the spec has no {step!r} there"
+        node = _items(node) if step == "[]" else found[step]
     return node
 
 
-def operation_parameters(method: str, path: str, media_type: str = "") -> Tuple[Set[str], Set[str]]:
-    """The path parameters, and the body and query parameters (not deprecated), of an operation."""
+def operation_parameters(
+    method: str, path: str, media_type: str = "", *, with_deprecated: bool = False
+) -> Tuple[Set[str], Set[str]]:
+    """The path parameters, and the body and query parameters (the deprecated ones only
+    *with_deprecated*), of an operation."""
     operation = load_spec()["paths"].get(path, {}).get(method.lower())
     assert operation is not None, f"{method} {path} is not in the trimmed spec: add it to KEEP in trim.py"
     definition: Mapping[str, Any] = operation
@@ -148,13 +158,14 @@ def operation_parameters(method: str, path: str, media_type: str = "") -> Tuple[
         param = _deref(param)
         if param["in"] == "path":
             in_path.add(param["name"])
-        elif not param.get("deprecated") and not deprecated(param.get("schema")):
+        elif with_deprecated or not (param.get("deprecated") or deprecated(param.get("schema"))):
             other.add(param["name"])
     body = _deref(definition.get("requestBody"))
     if body:
         content = body["content"]
         media = media_type or next(t for t in ("application/json", "multipart/form-data") if t in content)
-        other |= {k for k, v in properties(content[media]["schema"]).items() if not deprecated(v)}
+        fields = properties(content[media]["schema"]).items()
+        other |= {k for k, v in fields if with_deprecated or not deprecated(v)}
     return in_path, other
 
 
@@ -242,7 +253,59 @@ def test_spec_has_no_parameter_the_functions_lack() -> None:
     assert not missing, f"parameters of the spec that the functions lack (add them, or allow them): {missing}"
 
 
+def unknown_to_spec() -> List[str]:
+    """``module.Class.field`` and ``module.function(parameter)`` that the spec does not know."""
+    classes, functions = public_models(), public_functions()
+    unknown: List[str] = []
+    for name, target in sorted(spec_map.MODELS.items()):
+        known = {key for path in _targets(target) for key in properties(schema_at(path))}
+        unknown += [f"{name}.{key}" for key in sorted(json_fields(classes[name]) - known)]
+    for name, (method, path, *media) in sorted(spec_map.FUNCTIONS.items()):
+        in_path, other = operation_parameters(method, path, *media, with_deprecated=True)
+        unknown += [f"{name}({param})" for param in sorted(parameters(functions[name]) - in_path - other)]
+    return unknown
+
+
+def test_code_has_no_field_or_parameter_the_spec_lacks() -> None:
+    unknown = [key for key in unknown_to_spec() if key not in spec_map.UNKNOWN_TO_SPEC]
+    assert not unknown, f"not in the spec (a misspelt name?): {unknown}"
+
+
 def test_allow_list_is_current() -> None:
     stale = sorted(set(spec_map.ALLOWED) - set(model_drift()) - set(function_drift()))
     assert not stale, f"allowed, but no longer missing (remove from spec_map.ALLOWED): {stale}"
     assert all(reason.strip() for reason in spec_map.ALLOWED.values())
+    stale = sorted(set(spec_map.UNKNOWN_TO_SPEC) - set(unknown_to_spec()))
+    assert not stale, f"known to the spec now (remove from spec_map.UNKNOWN_TO_SPEC): {stale}"
+
+
+# -- the checks find drift ---------------------------------------------------------------------
+
+
+@dataclasses.dataclass
+class _OldModel(Model):
+    id: str
+    created: Optional[int] = None
+    object: str = "model"
+    owned: Optional[str] = None
+
+
+def _old_embeddings(session: Any, *, model: str, input: str, **options: Any) -> None:
+    """A create function that takes fewer parameters than the operation."""
+
+
+def test_a_field_or_parameter_the_code_lacks_is_found(monkeypatch: pytest.MonkeyPatch) -> None:
+    module = sys.modules[__name__]
+    monkeypatch.setattr(spec_map, "MODELS", {"models.OpenAIModel": "Model"})
+    monkeypatch.setattr(spec_map, "FUNCTIONS", {"embeddings.create": ("POST", "/embeddings")})
+    monkeypatch.setattr(spec_map, "STREAMS", {})
+    monkeypatch.setattr(module, "public_models", lambda: {"models.OpenAIModel": _OldModel})
+    monkeypatch.setattr(module, "public_functions", lambda: {"embeddings.create": _old_embeddings})
+
+    assert model_drift() == ["models.OpenAIModel.owned_by", "models.OpenAIModel.shutdown_date"]
+    assert function_drift() == [
+        "embeddings.create(dimensions)",
+        "embeddings.create(encoding_format)",
+        "embeddings.create(user)",
+    ]
+    assert unknown_to_spec() == ["models.OpenAIModel.owned"]
