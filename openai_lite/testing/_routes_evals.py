@@ -233,6 +233,13 @@ def _grade(grader: Dict[str, Any], scope: Dict[str, Any]) -> Tuple[float, bool]:
     return 1.0, True
 
 
+def _text(content: Any) -> str:
+    """The text of a message's content: a string, a part (``input_text``) or a list of parts."""
+    parts = content if isinstance(content, list) else [content]
+    texts = [p if isinstance(p, str) else p.get("text") if isinstance(p, dict) else None for p in parts]
+    return " ".join(t for t in texts if isinstance(t, str))
+
+
 def _sample(data_source: Dict[str, Any], row: Dict[str, Any], model: str) -> Dict[str, Any]:
     """What the model said for *row*: sampled from the fake model, or the row's own sample."""
     if data_source["type"] == "jsonl":
@@ -241,8 +248,9 @@ def _sample(data_source: Dict[str, Any], row: Dict[str, Any], model: str) -> Dic
         messages: List[Dict[str, Any]] = []
     else:
         template = (data_source.get("input_messages") or {}).get("template") or []
+        scope = {"item": row["item"]}
         messages = [
-            {"role": str(m.get("role", "user")), "content": _render(m.get("content"), {"item": row["item"]})}
+            {"role": str(m.get("role", "user")), "content": _render(_text(m.get("content")), scope)}
             for m in template
             if isinstance(m, dict)
         ]
