@@ -55,12 +55,9 @@ def test_create_client_secret(fake: FakeOpenAI, session: OpenAISession) -> None:
 def test_client_secret_is_not_in_the_request_log(
     fake: FakeOpenAI, session: OpenAISession, caplog: pytest.LogCaptureFixture
 ) -> None:
+    caplog.set_level(logging.WARNING, logger="openai_lite.body")  # bodies are logged only when asked for
     caplog.set_level(logging.DEBUG, logger="openai_lite")
-    logging.getLogger("openai_lite.body").setLevel(logging.WARNING)
-    try:
-        secret = realtime.create_client_secret(session, session_config={"type": "transcription"}).data
-    finally:
-        logging.getLogger("openai_lite.body").setLevel(logging.NOTSET)
+    secret = realtime.create_client_secret(session, session_config={"type": "transcription"}).data
     assert secret.session is not None and secret.session.object == "realtime.transcription_session"
     assert "/v1/realtime/client_secrets -> 200" in caplog.text
     assert secret.value is not None and secret.value not in caplog.text

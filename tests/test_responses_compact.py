@@ -86,8 +86,8 @@ def test_compact(fake: FakeOpenAI, session: OpenAISession) -> None:
         [ResponseInputText(text="What is the capital of France?")],
         [ResponseInputText(text="And of Italy?")],
     ]
-    compaction = compacted.output[-1]
-    assert isinstance(compaction, dict)  # an item type the Responses item classes do not model
+    last = compacted.output[-1]
+    compaction = last if isinstance(last, dict) else last.to_dict()
     assert compaction["type"] == "compaction" and compaction["encrypted_content"]
     assert compacted.usage is not None and compacted.usage.total_tokens > 0
 
