@@ -171,11 +171,22 @@ def test_a_response_in_a_conversation_appends_its_items(fake: FakeOpenAI, sessio
     assert len(conversations.list_items(session, conversation.id).data.data) == 5
 
 
-def test_a_response_in_an_unknown_conversation_is_refused(fake: FakeOpenAI, session: OpenAISession) -> None:
+def test_a_response_in_an_unknown_conversation_or_after_another_response_is_refused(
+    fake: FakeOpenAI, session: OpenAISession
+) -> None:
     answer = responses.create(session, model="gpt-4o-mini", input="Hi", conversation="conv_missing")
     assert answer.status_code == 404
     with pytest.raises(NotFoundError, match="conv_missing"):
         answer.data
+
+    conversation = conversations.create(session).data
+    first = responses.create(session, model="gpt-4o-mini", input="Hi").data
+    both = responses.create(
+        session, model="gpt-4o-mini", input="Hi", conversation=conversation.id, previous_response_id=first.id
+    )
+    with pytest.raises(BadRequestError, match="previous_response_id"):
+        both.data
+    assert conversations.list_items(session, conversation.id).data.data == []
 
 
 def test_bad_arguments_are_refused_before_sending(fake: FakeOpenAI, session: OpenAISession) -> None:

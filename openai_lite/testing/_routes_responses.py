@@ -217,6 +217,8 @@ def create_response(fake: FakeOpenAI, request: RecordedRequest, params: Dict[str
     if conversation is not None:
         from ._routes_conversations import append_items, check_conversation  # imports this module
 
+        if body.get("previous_response_id") is not None:
+            raise invalid("conversation", "cannot be used with previous_response_id")
         check_conversation(fake, conversation)
     response, items = _build(fake, body)
     if conversation is not None:
