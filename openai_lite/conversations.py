@@ -46,18 +46,6 @@ ConversationItem = ResponseItem
 
 
 @dataclass
-class _ItemHolder(Model):
-    item: ConversationItem
-
-
-def _decode_item(value: Any) -> ConversationItem:
-    if not isinstance(value, dict):
-        raise DecodeError(f"ConversationItem: expected an object, got {type(value).__name__}")
-    holder: _ItemHolder = decoder_for(_ItemHolder)({"item": value})
-    return holder.item
-
-
-@dataclass
 class Conversation(Model):
     """A conversation; ``created_at`` is a Unix time in seconds."""
 
@@ -156,7 +144,7 @@ def create_items(
 
     https://platform.openai.com/docs/api-reference/conversations/create-items
     """
-    path = "/conversations/" + path_param(conversation_id, "conversation_id") + "/items"
+    path = _items_path(conversation_id)
     _check_items(items, required=True)
     params = {"include[]": _strings(include, "include")}
     body = {"items": list(items)}
@@ -182,7 +170,7 @@ def list_items(
 
     https://platform.openai.com/docs/api-reference/conversations/list-items
     """
-    path = "/conversations/" + path_param(conversation_id, "conversation_id") + "/items"
+    path = _items_path(conversation_id)
     params = {"after": after, "limit": limit, "order": order, "include[]": _strings(include, "include")}
     return _request(session, "GET", path, params=params, into=ConversationItemList, **options)
 
@@ -199,12 +187,7 @@ def retrieve_item(
 
     https://platform.openai.com/docs/api-reference/conversations/get-item
     """
-    path = (
-        "/conversations/"
-        + path_param(conversation_id, "conversation_id")
-        + "/items/"
-        + path_param(item_id, "item_id")
-    )
+    path = _items_path(conversation_id) + "/" + path_param(item_id, "item_id")
     params = {"include[]": _strings(include, "include")}
     resp = _request(session, "GET", path, params=params, into=dict, **options)
     if not resp.ok:
@@ -228,16 +211,15 @@ def delete_item(
 
     https://platform.openai.com/docs/api-reference/conversations/delete-item
     """
-    path = (
-        "/conversations/"
-        + path_param(conversation_id, "conversation_id")
-        + "/items/"
-        + path_param(item_id, "item_id")
-    )
+    path = _items_path(conversation_id) + "/" + path_param(item_id, "item_id")
     return _request(session, "DELETE", path, into=Conversation, **options)
 
 
 # -- helpers ----------------------------------------------------------------------
+
+
+def _items_path(conversation_id: str) -> str:
+    return "/conversations/" + path_param(conversation_id, "conversation_id") + "/items"
 
 
 def _check_items(items: Any, *, required: bool) -> None:
@@ -257,3 +239,17 @@ def _strings(value: Optional[Sequence[str]], name: str) -> Optional[List[str]]:
     if isinstance(value, str) or not all(isinstance(v, str) for v in value):
         raise TypeError(f"{name} must be a list of strings, not {value!r}")
     return list(value)
+
+
+@dataclass
+class _ItemHolder(Model):
+    """A field of the item union, so that one item is decoded as list items are."""
+
+    item: ConversationItem
+
+
+def _decode_item(value: Any) -> ConversationItem:
+    if not isinstance(value, dict):
+        raise DecodeError(f"ConversationItem: expected an object, got {type(value).__name__}")
+    holder: _ItemHolder = decoder_for(_ItemHolder)({"item": value})
+    return holder.item
