@@ -169,8 +169,10 @@ def refer_call(
 
     https://platform.openai.com/docs/api-reference/realtime-calls/refer-call
     """
-    if not isinstance(target_uri, str) or not target_uri:
-        raise ValueError(f"target_uri must be a non-empty SIP or tel URI, not {target_uri!r}")
+    if not isinstance(target_uri, str):
+        raise TypeError(f"target_uri must be a SIP or tel URI string, not {type(target_uri).__name__}")
+    if not target_uri:
+        raise ValueError("target_uri must be a SIP or tel URI, not an empty string")
     body = {"target_uri": target_uri}
     return _request(session, "POST", _call_path(call_id, "refer"), json_body=body, into=None, **options)
 

@@ -147,6 +147,8 @@ def test_bad_call_ids_are_refused_before_sending(fake: FakeOpenAI, session: Open
 def test_bad_arguments_are_refused_before_sending(fake: FakeOpenAI, session: OpenAISession) -> None:
     with pytest.raises(ValueError, match="target_uri"):
         realtime.refer_call(session, "rtc_1", target_uri="")
+    with pytest.raises(TypeError, match="target_uri"):
+        realtime.refer_call(session, "rtc_1", target_uri=None)  # type: ignore[arg-type]
     with pytest.raises(TypeError, match="status_code"):
         realtime.reject_call(session, "rtc_1", status_code="486")  # type: ignore[arg-type]
     with pytest.raises(TypeError, match="session_config"):
