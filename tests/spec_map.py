@@ -8,8 +8,10 @@ Names are relative to ``openai_lite``: ``"chat.ChatCompletion"``, ``"chat.create
 
 A schema is named as ``"Schema"`` or ``"Schema/prop/[]/..."``: from the component
 ``Schema``, each ``prop`` step goes into that property, and each ``[]`` step into the items
-of an array (through ``$ref``, ``allOf`` and nullable ``anyOf`` on the way). A class whose
-objects come in several spec variants names all of them, in a tuple.
+of an array (through ``$ref``, ``allOf`` and nullable ``anyOf`` on the way). A schema that
+is no component is named by its operation, ``"DELETE /evals/{eval_id}"``: the JSON schema of
+its 200 answer. A class whose objects come in several spec variants names all of them, in a
+tuple.
 """
 
 from __future__ import annotations
@@ -79,6 +81,25 @@ MODELS: Dict[str, Union[str, Tuple[str, ...]]] = {
     "embeddings.CreateEmbeddingResponse": "CreateEmbeddingResponse",
     "embeddings.Embedding": "Embedding",
     "embeddings.EmbeddingUsage": "CreateEmbeddingResponse/usage",
+    # conversations
+    "conversations.Conversation": "ConversationResource",
+    "conversations.ConversationDeleted": "DeletedConversationResource",
+    "conversations.ConversationItemList": "ConversationItemList",
+    # evals
+    "evals.Eval": "Eval",
+    "evals.EvalList": "EvalList",
+    "evals.EvalDeleted": "DELETE /evals/{eval_id}",
+    "evals.EvalRun": "EvalRun",
+    "evals.EvalRunList": "EvalRunList",
+    "evals.EvalRunDeleted": "DELETE /evals/{eval_id}/runs/{run_id}",
+    "evals.EvalRunError": "EvalApiError",
+    "evals.EvalRunResultCounts": "EvalRun/result_counts",
+    "evals.EvalRunModelUsage": "EvalRun/per_model_usage/[]",
+    "evals.EvalRunCriteriaResult": "EvalRun/per_testing_criteria_results/[]",
+    "evals.EvalRunOutputItem": "EvalRunOutputItem",
+    "evals.EvalRunOutputItemList": "EvalRunOutputItemList",
+    "evals.EvalRunOutputItemResult": "EvalRunOutputItemResult",
+    "evals.EvalRunOutputItemSample": "EvalRunOutputItem/sample",
     # files
     "files.FileObject": "OpenAIFile",
     "files.FileList": "ListFilesResponse",
@@ -100,6 +121,9 @@ MODELS: Dict[str, Union[str, Tuple[str, ...]]] = {
     "fine_tuning.FineTuningJobCheckpoint": "FineTuningJobCheckpoint",
     "fine_tuning.CheckpointMetrics": "FineTuningJobCheckpoint/metrics",
     "fine_tuning.FineTuningJobCheckpointList": "ListFineTuningJobCheckpointsResponse",
+    "fine_tuning.CheckpointPermission": "FineTuningCheckpointPermission",
+    "fine_tuning.CheckpointPermissionList": "ListFineTuningCheckpointPermissionResponse",
+    "fine_tuning.CheckpointPermissionDeleted": "DeleteFineTuningCheckpointPermissionResponse",
     # images
     "images.ImagesResponse": "ImagesResponse",
     "images.Image": "Image",
@@ -123,8 +147,13 @@ MODELS: Dict[str, Union[str, Tuple[str, ...]]] = {
     "moderations.ModerationResult": "ModerationResultBody",
     "moderations.ModerationResults": "ChatCompletionModerationResults",
     "moderations.ModerationFailure": ("ModerationErrorBody", "ChatCompletionModerationError"),
+    # realtime
+    "realtime.ClientSecret": "RealtimeCreateClientSecretResponse",
+    "realtime.RealtimeSession": "RealtimeCreateClientSecretResponse/session",
     # responses
     "responses.Response": "Response",
+    "responses.CompactedResponse": "CompactResource",
+    "responses.InputTokenCount": "TokenCountsResource",
     "responses.ResponseUsage": "ResponseUsage",
     "responses.InputTokensDetails": "ResponseUsage/input_tokens_details",
     "responses.OutputTokensDetails": "ResponseUsage/output_tokens_details",
@@ -205,6 +234,26 @@ FUNCTIONS: Dict[str, Tuple[str, ...]] = {
     "chat.delete": ("DELETE", "/chat/completions/{completion_id}"),
     "chat.list_messages": ("GET", "/chat/completions/{completion_id}/messages"),
     "completions.create": ("POST", "/completions"),
+    "conversations.create": ("POST", "/conversations"),
+    "conversations.retrieve": ("GET", "/conversations/{conversation_id}"),
+    "conversations.update": ("POST", "/conversations/{conversation_id}"),
+    "conversations.delete": ("DELETE", "/conversations/{conversation_id}"),
+    "conversations.create_items": ("POST", "/conversations/{conversation_id}/items"),
+    "conversations.list_items": ("GET", "/conversations/{conversation_id}/items"),
+    "conversations.retrieve_item": ("GET", "/conversations/{conversation_id}/items/{item_id}"),
+    "conversations.delete_item": ("DELETE", "/conversations/{conversation_id}/items/{item_id}"),
+    "evals.create": ("POST", "/evals"),
+    "evals.list": ("GET", "/evals"),
+    "evals.retrieve": ("GET", "/evals/{eval_id}"),
+    "evals.update": ("POST", "/evals/{eval_id}"),
+    "evals.delete": ("DELETE", "/evals/{eval_id}"),
+    "evals.create_run": ("POST", "/evals/{eval_id}/runs"),
+    "evals.list_runs": ("GET", "/evals/{eval_id}/runs"),
+    "evals.retrieve_run": ("GET", "/evals/{eval_id}/runs/{run_id}"),
+    "evals.cancel_run": ("POST", "/evals/{eval_id}/runs/{run_id}"),
+    "evals.delete_run": ("DELETE", "/evals/{eval_id}/runs/{run_id}"),
+    "evals.list_output_items": ("GET", "/evals/{eval_id}/runs/{run_id}/output_items"),
+    "evals.retrieve_output_item": ("GET", "/evals/{eval_id}/runs/{run_id}/output_items/{output_item_id}"),
     "completions.stream": ("POST", "/completions"),
     "embeddings.create": ("POST", "/embeddings"),
     "files.list": ("GET", "/files"),
@@ -221,6 +270,18 @@ FUNCTIONS: Dict[str, Tuple[str, ...]] = {
     "fine_tuning.resume_job": ("POST", "/fine_tuning/jobs/{fine_tuning_job_id}/resume"),
     "fine_tuning.list_events": ("GET", "/fine_tuning/jobs/{fine_tuning_job_id}/events"),
     "fine_tuning.list_checkpoints": ("GET", "/fine_tuning/jobs/{fine_tuning_job_id}/checkpoints"),
+    "fine_tuning.create_checkpoint_permission": (
+        "POST",
+        "/fine_tuning/checkpoints/{fine_tuned_model_checkpoint}/permissions",
+    ),
+    "fine_tuning.list_checkpoint_permissions": (
+        "GET",
+        "/fine_tuning/checkpoints/{fine_tuned_model_checkpoint}/permissions",
+    ),
+    "fine_tuning.delete_checkpoint_permission": (
+        "DELETE",
+        "/fine_tuning/checkpoints/{fine_tuned_model_checkpoint}/permissions/{permission_id}",
+    ),
     "images.generate": ("POST", "/images/generations"),
     "images.edit": ("POST", "/images/edits", "multipart/form-data"),
     "images.create_variation": ("POST", "/images/variations"),
@@ -237,6 +298,13 @@ FUNCTIONS: Dict[str, Tuple[str, ...]] = {
     "responses.delete": ("DELETE", "/responses/{response_id}"),
     "responses.cancel": ("POST", "/responses/{response_id}/cancel"),
     "responses.list_input_items": ("GET", "/responses/{response_id}/input_items"),
+    "responses.compact": ("POST", "/responses/compact"),
+    "responses.count_input_tokens": ("POST", "/responses/input_tokens"),
+    "realtime.create_client_secret": ("POST", "/realtime/client_secrets"),
+    "realtime.accept_call": ("POST", "/realtime/calls/{call_id}/accept"),
+    "realtime.reject_call": ("POST", "/realtime/calls/{call_id}/reject"),
+    "realtime.hangup_call": ("POST", "/realtime/calls/{call_id}/hangup"),
+    "realtime.refer_call": ("POST", "/realtime/calls/{call_id}/refer"),
     "uploads.create": ("POST", "/uploads"),
     "uploads.add_part": ("POST", "/uploads/{upload_id}/parts"),
     "uploads.complete": ("POST", "/uploads/{upload_id}/complete"),
@@ -253,18 +321,35 @@ FUNCTIONS_EXCLUDED: Dict[str, str] = {
     "webhooks.unwrap": "webhooks are received, not requested",
 }
 
-#: Stream function -> (the functions it is the streaming twin of, the parameters it sends
-#: itself). The twins need not take :data:`STREAM_PARAMETERS`, and the stream function need
-#: not take what it sends itself.
-STREAMS: Dict[str, Tuple[Tuple[str, ...], Tuple[str, ...]]] = {
-    "chat.stream": (("chat.create",), ("stream",)),
-    "completions.stream": (("completions.create",), ("stream",)),
-    "responses.stream": (("responses.create",), ("stream",)),
-    "responses.retrieve_stream": (("responses.retrieve",), ("stream",)),
-    "images.generate_stream": (("images.generate",), ("stream",)),
-    "images.edit_stream": (("images.edit",), ("stream",)),
-    "audio.transcribe_stream": (("audio.transcribe",), ("stream",)),
-    "audio.speech_stream": (("audio.speech", "audio.speech_to_file"), ("stream_format",)),
+#: Stream function -> the functions it is the streaming twin of. The twins need not take
+#: the :data:`STREAM_PARAMETERS` that the stream function takes or sends.
+STREAMS: Dict[str, Tuple[str, ...]] = {
+    "chat.stream": ("chat.create",),
+    "completions.stream": ("completions.create",),
+    "responses.stream": ("responses.create",),
+    "responses.retrieve_stream": ("responses.retrieve",),
+    "images.generate_stream": ("images.generate",),
+    "images.edit_stream": ("images.edit",),
+    "audio.transcribe_stream": ("audio.transcribe",),
+    "audio.speech_stream": ("audio.speech", "audio.speech_to_file"),
+}
+
+#: Function -> the parameters it sends itself, with a fixed value.
+SENT: Dict[str, Tuple[str, ...]] = {
+    "chat.stream": ("stream",),
+    "completions.stream": ("stream",),
+    "responses.stream": ("stream",),
+    "responses.retrieve_stream": ("stream",),
+    "images.generate_stream": ("stream",),
+    "images.edit_stream": ("stream",),
+    "audio.transcribe_stream": ("stream",),
+    "audio.speech_stream": ("stream_format",),
+    "realtime.accept_call": ("type",),
+}
+
+#: Function -> {its parameter: the API's name}, where the API's name cannot be used.
+RENAMED: Dict[str, Dict[str, str]] = {
+    "realtime.create_client_secret": {"session_config": "session"},  # session is the requests.Session
 }
 
 #: Parameters that only mean something for a stream: a function with a stream twin lacks them.

@@ -6,11 +6,11 @@ import inspect
 
 import pytest
 
-from openai_lite import BadRequestError, OpenAISession, chat, models, responses
+from openai_lite import BadRequestError, OpenAISession, chat, models, realtime, responses
 from openai_lite.chat import ChatCompletionModeration
 from openai_lite.moderations import ModerationFailure, ModerationResult, ModerationResults
 from openai_lite.responses import PromptCacheOptions, ResponseModeration
-from openai_lite.testing import FakeOpenAI, json_reply
+from openai_lite.testing import FakeOpenAI, json_reply, ring_realtime_call
 
 HELLO = [{"role": "user", "content": "Hello"}]
 
@@ -172,3 +172,34 @@ def test_new_response_fields_decode(fake: FakeOpenAI, session: OpenAISession) ->
     )
     assert data.usage is not None and data.usage.input_tokens_details is not None
     assert data.usage.input_tokens_details.cache_write_tokens == 12
+
+
+def test_parameters_found_in_newer_operations_go_over_the_wire(
+    fake: FakeOpenAI, session: OpenAISession
+) -> None:
+    first = responses.create(session, model="gpt-4o-mini", input="Hi").data
+    compacted = responses.compact(
+        session,
+        model="gpt-4o-mini",
+        previous_response_id=first.id,
+        prompt_cache_options={"mode": "implicit"},
+        service_tier="flex",
+    )
+    assert fake.last.json == {
+        "model": "gpt-4o-mini",
+        "previous_response_id": first.id,
+        "prompt_cache_options": {"mode": "implicit"},
+        "service_tier": "flex",
+    }
+    assert compacted.status_code == 200
+
+    counted = responses.count_input_tokens(
+        session, model="gpt-5", input="Hello there", personality="friendly"
+    )
+    assert fake.last.json == {"model": "gpt-5", "input": "Hello there", "personality": "friendly"}
+    assert counted.data.input_tokens > 0
+
+    call_id = ring_realtime_call(fake)
+    accepted = realtime.accept_call(session, call_id, model="gpt-realtime", parallel_tool_calls=False)
+    assert accepted.status_code == 200
+    assert fake.last.json == {"model": "gpt-realtime", "parallel_tool_calls": False, "type": "realtime"}

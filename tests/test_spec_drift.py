@@ -76,10 +76,12 @@ def json_fields(cls: type) -> Set[str]:
     return keys
 
 
-def parameters(function: Callable[..., Any]) -> Set[str]:
-    """The API parameters a function takes: its named parameters but the session."""
+def parameters(function: Callable[..., Any], name: str) -> Set[str]:
+    """The API parameters function *name* takes: its named parameters but the session, under
+    the API's names."""
+    renamed = spec_map.RENAMED.get(name, {})
     return {
-        p.name
+        renamed.get(p.name, p.name)
         for p in inspect.signature(function).parameters.values()
         if p.kind is not p.VAR_KEYWORD and p.name != "session" and p.name not in spec_map.CLIENT_PARAMETERS
     }
@@ -113,7 +115,8 @@ def deprecated(node: Any) -> bool:
     node = _deref(node)
     if not isinstance(node, dict):
         return False
-    members = [_deref(m) for m in [*node.get("anyOf", ()), *node.get("oneOf", ())]]
+    members = [*node.get("anyOf", ()), *node.get("oneOf", ())]
+    members += [_deref(m) for m in members]  # {"$ref": ..., "deprecated": true}, or deprecated there
     return node.get("deprecated") is True or any(
         isinstance(m, dict) and m.get("deprecated") is True for m in members
     )
@@ -132,7 +135,12 @@ def _items(node: Any) -> Any:
 
 
 def schema_at(path: str) -> Any:
-    """Resolve ``Schema/prop/[]/...`` (see ``spec_map``)."""
+    """Resolve ``Schema/prop/[]/...`` or ``METHOD /path`` (see ``spec_map``)."""
+    method, _, template = path.partition(" ")
+    if template:
+        operation = load_spec()["paths"].get(template, {}).get(method.lower())
+        assert operation is not None, f"{path} is not in the trimmed spec: add it to KEEP in trim.py"
+        return operation["responses"]["200"]["content"]["application/json"]["schema"]
     name, *steps = path.split("/")
     schemas = load_spec()["components"]["schemas"]
     assert name in schemas, f"{name} is not in the trimmed spec: regenerate it (tests/openapi/trim.py)"
@@ -210,14 +218,15 @@ def function_drift() -> List[str]:
     """``module.function(parameter)`` for every parameter of an operation its function lacks."""
     functions = public_functions()
     covered: Dict[str, Set[str]] = {}  # what a function need not take
-    for streaming, (twins, sent) in spec_map.STREAMS.items():
-        covered.setdefault(streaming, set()).update(sent)
+    for name, sent in spec_map.SENT.items():
+        covered.setdefault(name, set()).update(sent)
+    for streaming, twins in spec_map.STREAMS.items():
+        by_stream = parameters(functions[streaming], streaming) | set(spec_map.SENT.get(streaming, ()))
         for twin in twins:
-            by_twin = parameters(functions[streaming]) | set(sent)
-            covered.setdefault(twin, set()).update(by_twin & spec_map.STREAM_PARAMETERS)
+            covered.setdefault(twin, set()).update(by_stream & spec_map.STREAM_PARAMETERS)
     missing: List[str] = []
     for name, (method, path, *media) in sorted(spec_map.FUNCTIONS.items()):
-        taken = parameters(functions[name]) | covered.get(name, set())
+        taken = parameters(functions[name], name) | covered.get(name, set())
         in_path, other = operation_parameters(method, path, *media)
         missing += [f"{name}({param})" for param in sorted(in_path | other) if param not in taken]
     return missing
@@ -233,12 +242,12 @@ def test_mapped_schema_exists(name: str) -> None:
 def test_mapped_operation_exists(name: str) -> None:
     method, path, *media = spec_map.FUNCTIONS[name]
     in_path, _ = operation_parameters(method, path, *media)
-    taken = parameters(public_functions()[name])
+    taken = parameters(public_functions()[name], name)
     assert in_path <= taken, f"{name} does not take the path parameters {sorted(in_path - taken)}"
 
 
 def test_stream_twins_share_their_operation() -> None:
-    for streaming, (twins, _) in spec_map.STREAMS.items():
+    for streaming, twins in spec_map.STREAMS.items():
         for twin in twins:
             assert spec_map.FUNCTIONS[twin][:2] == spec_map.FUNCTIONS[streaming][:2], (streaming, twin)
 
@@ -262,7 +271,8 @@ def unknown_to_spec() -> List[str]:
         unknown += [f"{name}.{key}" for key in sorted(json_fields(classes[name]) - known)]
     for name, (method, path, *media) in sorted(spec_map.FUNCTIONS.items()):
         in_path, other = operation_parameters(method, path, *media, with_deprecated=True)
-        unknown += [f"{name}({param})" for param in sorted(parameters(functions[name]) - in_path - other)]
+        taken = parameters(functions[name], name)
+        unknown += [f"{name}({param})" for param in sorted(taken - in_path - other)]
     return unknown
 
 
