@@ -200,6 +200,10 @@ def test_every_public_function_is_mapped_or_excluded() -> None:
     assert not unmapped, f"map these functions to their operation in tests/spec_map.py: {unmapped}"
     gone = sorted((set(spec_map.FUNCTIONS) | set(spec_map.FUNCTIONS_EXCLUDED)) - found)
     assert not gone, f"spec_map.py names functions that are not (or no longer) public: {gone}"
+    named = set(spec_map.STREAMS) | set(spec_map.SENT) | set(spec_map.RENAMED)
+    named |= {twin for twins in spec_map.STREAMS.values() for twin in twins}
+    unknown = sorted(named - set(spec_map.FUNCTIONS))
+    assert not unknown, f"STREAMS, SENT or RENAMED name functions that FUNCTIONS does not map: {unknown}"
 
 
 def model_drift() -> List[str]:
