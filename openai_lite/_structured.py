@@ -1,0 +1,348 @@
+"""Structured outputs: the request side of ``parse``, and the model's JSON decoded into types.
+
+The JSON is checked against the type as it is decoded, so that an answer that does not fit
+raises :class:`~openai_lite.errors.OutputValidationError` naming the path of the value
+(``$.items[2].price: expected float``), never a bare ``ValueError`` or ``KeyError``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+import enum
+import json
+import re
+from typing import Any, Callable, Dict, List, Literal, Mapping, Optional, Tuple, Union, get_args, get_origin
+
+from ._errors import ContentFilterFinishReasonError, LengthFinishReasonError, OutputValidationError
+from ._schema import _LISTS, FunctionTool, json_key, json_schema, schema_name, type_hints
+from .response_items import ResponseFunctionToolCall, ResponseOutputMessage, ResponseOutputText
+
+__all__ = [
+    "value_decoder",
+    "arguments_decoder",
+    "parse_json",
+    "chat_request",
+    "responses_request",
+    "ChatParser",
+    "ResponsesParser",
+]
+
+_NONE = type(None)
+Decode = Callable[[Any], Any]
+
+
+# -- decoding ------------------------------------------------------------------------
+
+
+def _key_path(path: str, key: str) -> str:
+    return f"{path}.{key}" if key.isidentifier() else f"{path}[{json.dumps(key)}]"
+
+
+def _kind(value: Any) -> str:
+    return "null" if value is None else "list" if isinstance(value, list) else type(value).__name__
+
+
+def _fail(path: str, expected: str, value: Any) -> OutputValidationError:
+    shown = "object" if isinstance(value, dict) else _kind(value)
+    return OutputValidationError(path, f"expected {expected}, got {shown}")
+
+
+_DATETIME = re.compile(
+    r"(\d{4})-(\d\d)-(\d\d)[Tt ](\d\d):(\d\d)(?::(\d\d)(?:[.,](\d+))?)?(?:([Zz])|([+-])(\d\d):?(\d\d))?"
+)
+
+
+def _datetime(text: str) -> datetime.datetime:
+    """Parse an RFC 3339 date-time (``fromisoformat`` of Python < 3.11 refuses ``Z``)."""
+    match = _DATETIME.fullmatch(text.strip())
+    if match is None:
+        raise ValueError(text)
+    year, month, day, hour, minute, second, fraction, zulu, sign, tz_hours, tz_minutes = match.groups()
+    tz: Optional[datetime.tzinfo] = None
+    if zulu:
+        tz = datetime.timezone.utc
+    elif sign:
+        offset = datetime.timedelta(hours=int(tz_hours), minutes=int(tz_minutes))
+        tz = datetime.timezone(-offset if sign == "-" else offset)
+    micro = int((fraction or "0")[:6].ljust(6, "0"))
+    return datetime.datetime(
+        int(year), int(month), int(day), int(hour), int(minute), int(second or 0), micro, tz
+    )
+
+
+def _decode(value: Any, tp: Any, path: str) -> Any:  # noqa: C901  (one branch per kind of type)
+    """Build a *tp* from decoded JSON *value*, or raise OutputValidationError at *path*."""
+    if tp is str or tp is bool:
+        if type(value) is not tp:
+            raise _fail(path, tp.__name__, value)
+        return value
+    if tp is int:
+        if type(value) is not int:
+            raise _fail(path, "int", value)
+        return value
+    if tp is float:
+        if type(value) not in (int, float):
+            raise _fail(path, "float", value)
+        return float(value)
+    if tp is _NONE or tp is None:
+        if value is not None:
+            raise _fail(path, "null", value)
+        return None
+    if tp is datetime.datetime or tp is datetime.date:
+        expected = "a date-time string" if tp is datetime.datetime else "a date string (YYYY-MM-DD)"
+        if type(value) is not str:
+            raise _fail(path, expected, value)
+        try:
+            return _datetime(value) if tp is datetime.datetime else datetime.date.fromisoformat(value)
+        except ValueError:
+            raise OutputValidationError(path, f"expected {expected}, got {value[:40]!r}") from None
+    if isinstance(tp, type) and issubclass(tp, enum.Enum):
+        try:
+            return tp(value)
+        except (ValueError, TypeError):
+            choices = ", ".join(repr(m.value) for m in tp)
+            raise OutputValidationError(path, f"expected one of {choices}, got {value!r:.40}") from None
+    if isinstance(tp, type) and dataclasses.is_dataclass(tp):
+        return _dataclass(value, tp, path)
+    origin, args = get_origin(tp), get_args(tp)
+    if origin is Literal:
+        for allowed in args:
+            if value == allowed and type(value) is type(allowed):
+                return allowed
+        raise OutputValidationError(path, f"expected one of {', '.join(map(repr, args))}, got {value!r:.40}")
+    if origin is Union:
+        return _union(value, args, path)
+    if origin in _LISTS or origin is tuple:
+        if type(value) is not list:
+            raise _fail(path, "a list", value)
+        items = [_decode(item, args[0], f"{path}[{i}]") for i, item in enumerate(value)]
+        return tuple(items) if origin is tuple else items
+    raise OutputValidationError(path, f"cannot decode into {tp!r}")
+
+
+def _dataclass(value: Any, cls: Any, path: str) -> Any:
+    if type(value) is not dict:
+        raise _fail(path, f"an object ({cls.__name__})", value)
+    hints = type_hints(cls)
+    kwargs: Dict[str, Any] = {}
+    for field in dataclasses.fields(cls):
+        if not field.init:
+            continue
+        key = json_key(field)
+        where = _key_path(path, key)
+        if key in value:
+            kwargs[field.name] = _decode(value[key], hints[field.name], where)
+        elif field.default is dataclasses.MISSING and field.default_factory is dataclasses.MISSING:
+            raise OutputValidationError(where, "missing")
+    try:
+        return cls(**kwargs)
+    except (TypeError, ValueError) as exc:  # a __post_init__ that checks its values
+        raise OutputValidationError(path, f"{cls.__name__}: {exc}") from exc
+
+
+def _union(value: Any, args: Tuple[Any, ...], path: str) -> Any:
+    errors: List[OutputValidationError] = []
+    for member in args:
+        try:
+            return _decode(value, member, path)
+        except OutputValidationError as exc:
+            errors.append(exc)
+    deeper = [e for e in errors if e.path != path]
+    if len(deeper) == 1:  # the one member the value looked like: its error says the most
+        raise deeper[0]
+    names = " or ".join("null" if a is _NONE else getattr(a, "__name__", repr(a)) for a in args)
+    raise _fail(path, names, value)
+
+
+def value_decoder(tp: Any) -> Decode:
+    """Return a function that builds a *tp* from decoded JSON (checked against it)."""
+    return lambda value: _decode(value, tp, "$")
+
+
+def arguments_decoder(types: Dict[str, Any]) -> Decode:
+    """Return a function that builds a dict of a function's arguments from decoded JSON."""
+
+    def decode(value: Any) -> Dict[str, Any]:
+        if type(value) is not dict:
+            raise _fail("$", "an object", value)
+        arguments: Dict[str, Any] = {}
+        for name, tp in types.items():
+            where = _key_path("$", name)
+            if name not in value:
+                raise OutputValidationError(where, "missing")
+            arguments[name] = _decode(value[name], tp, where)
+        return arguments
+
+    return decode
+
+
+def _any_object(value: Any) -> Any:
+    if type(value) is not dict:
+        raise _fail("$", "an object", value)
+    return value
+
+
+def parse_json(text: Optional[str], decode: Decode) -> Any:
+    """Decode the model's JSON *text* with *decode*; any failure is an OutputValidationError."""
+    try:
+        value = json.loads(text or "")
+    except (ValueError, RecursionError):
+        raise OutputValidationError("$", "expected JSON, got text that does not parse", text) from None
+    try:
+        return decode(value)
+    except OutputValidationError as exc:
+        exc.content = (text or "")[:1000]
+        raise
+    except RecursionError:
+        raise OutputValidationError("$", "the JSON is nested too deeply", text) from None
+
+
+# -- requests ------------------------------------------------------------------------
+
+
+def _format_type(tp: Any, name: str) -> Tuple[str, Dict[str, Any]]:
+    if not (isinstance(tp, type) and dataclasses.is_dataclass(tp)):
+        raise TypeError(f"{name} must be a dataclass (its fields give the JSON's keys), not {tp!r}")
+    return schema_name(tp.__name__), json_schema(tp)
+
+
+def _tools(tools: Any, api: str) -> Tuple[List[Any], Dict[str, Decode]]:
+    """Put function tools in the shape of *api*; return them and the decoders of strict ones."""
+    if isinstance(tools, (str, bytes, Mapping)) or not hasattr(tools, "__iter__"):
+        raise TypeError(f"tools must be a list of tools, not {type(tools).__name__}")
+    sent: List[Any] = []
+    decoders: Dict[str, Decode] = {}
+    for i, tool in enumerate(tools):
+        if isinstance(tool, FunctionTool):
+            sent.append(tool.chat_tool() if api == "chat" else tool.responses_tool())
+            decoders[tool.name] = tool.decode
+            continue
+        if not isinstance(tool, Mapping) and (isinstance(tool, type) or callable(tool)):
+            raise TypeError(f"tools[{i}]: wrap {tool!r} in openai_lite.function_tool() first")
+        sent.append(tool)
+        if isinstance(tool, Mapping) and tool.get("type") == "function":
+            spec = tool.get("function") if api == "chat" else tool
+            if isinstance(spec, Mapping) and spec.get("strict") is True and isinstance(spec.get("name"), str):
+                decoders[spec["name"]] = _any_object
+    return sent, decoders
+
+
+def chat_request(body: Dict[str, Any], *, parse: bool) -> Optional[ChatParser]:
+    """Turn a type in ``response_format`` and function tools in *body* into JSON, in place.
+
+    :returns: the parser of the answer when *parse* (``chat.parse``, ``chat.stream``).
+    :raises TypeError: for a type in ``response_format`` when not *parse* (``chat.create``).
+    """
+    fmt = body.get("response_format")
+    fmt_type = None
+    if isinstance(fmt, type):
+        if not parse:
+            raise TypeError(
+                "response_format: a dataclass is decoded by chat.parse or chat.stream; "
+                "chat.create takes the response_format object (see openai_lite.json_schema)"
+            )
+        name, schema = _format_type(fmt, "response_format")
+        body["response_format"] = {
+            "type": "json_schema",
+            "json_schema": {"name": name, "schema": schema, "strict": True},
+        }
+        fmt_type = fmt
+    decoders: Dict[str, Decode] = {}
+    if body.get("tools") is not None:
+        body["tools"], decoders = _tools(body["tools"], "chat")
+    return ChatParser(fmt_type, decoders) if parse else None
+
+
+def responses_request(body: Dict[str, Any], *, parse: bool) -> Optional[ResponsesParser]:
+    """Merge ``text_format`` into ``text`` and put function tools in the Responses shape, in place.
+
+    :returns: the parser of the answer when *parse* (``responses.parse``, ``responses.stream``).
+    """
+    fmt = body.pop("text_format", None)
+    if fmt is not None:
+        name, schema = _format_type(fmt, "text_format")
+        text = body.get("text") or {}
+        if not isinstance(text, Mapping):
+            raise TypeError(f"text must be a mapping, not {type(text).__name__}")
+        if text.get("format") is not None:
+            raise ValueError("text_format and text['format'] both give the format: pass one of them")
+        text_format = {"type": "json_schema", "name": name, "schema": schema, "strict": True}
+        body["text"] = {**text, "format": text_format}
+    decoders: Dict[str, Decode] = {}
+    if body.get("tools") is not None:
+        body["tools"], decoders = _tools(body["tools"], "responses")
+    return ResponsesParser(fmt, decoders) if parse else None
+
+
+# -- answers -------------------------------------------------------------------------
+
+
+class ChatParser:
+    """Decodes a chat completion's content and strict tool calls, raising for a cut answer."""
+
+    def __init__(self, fmt: Any, tools: Dict[str, Decode]) -> None:
+        self.decode = value_decoder(fmt) if fmt is not None else None
+        self.tools = tools
+
+    def __call__(self, completion: Any) -> Any:
+        for choice in completion.choices:
+            if choice.finish_reason == "length":
+                raise LengthFinishReasonError(completion)
+            if choice.finish_reason == "content_filter":
+                raise ContentFilterFinishReasonError(completion)
+        for choice in completion.choices:
+            message = choice.message
+            if self.decode is not None and message.content is not None and not message.refusal:
+                object.__setattr__(message, "_parsed", parse_json(message.content, self.decode))
+            for call in message.tool_calls or ():
+                function = call.function
+                decode = self.tools.get(function.name) if function is not None else None
+                if decode is not None:
+                    object.__setattr__(function, "_parsed_arguments", parse_json(function.arguments, decode))
+        return completion
+
+
+class ResponsesParser:
+    """Decodes a response's output text and strict function calls, raising for a cut answer."""
+
+    def __init__(self, fmt: Any, tools: Dict[str, Decode]) -> None:
+        self.decode = value_decoder(fmt) if fmt is not None else None
+        self.tools = tools
+
+    def __call__(self, response: Any) -> Any:
+        if response.status == "incomplete":
+            reason = getattr(response.incomplete_details, "reason", None)
+            if reason == "max_output_tokens":
+                raise LengthFinishReasonError(response)
+            if reason == "content_filter":
+                raise ContentFilterFinishReasonError(response)
+        decode = self.decode
+        for item in response.output:
+            if isinstance(item, ResponseFunctionToolCall):
+                self.call(item)
+            elif decode is not None and isinstance(item, ResponseOutputMessage):
+                text = next((p.text for p in item.content if isinstance(p, ResponseOutputText)), None)
+                if text is not None:
+                    object.__setattr__(response, "_output_parsed", parse_json(text, decode))
+                    decode = None  # the first output text is the answer
+        return response
+
+    def call(self, item: ResponseFunctionToolCall) -> None:
+        decode = self.tools.get(item.name or "")
+        if decode is not None:
+            object.__setattr__(item, "_parsed_arguments", parse_json(item.arguments, decode))
+
+    def events(self, decode: Callable[[Any], Any]) -> Callable[[Any], Any]:
+        """Wrap a stream's event decoder: the final response and done function calls get parsed."""
+
+        def decode_and_parse(sse: Any) -> Any:
+            event = decode(sse)
+            kind = getattr(event, "type", None)
+            if kind in ("response.completed", "response.incomplete"):
+                self(event.response)
+            elif kind == "response.output_item.done" and isinstance(event.item, ResponseFunctionToolCall):
+                self.call(event.item)
+            return event
+
+        return decode_and_parse
