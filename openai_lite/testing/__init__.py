@@ -27,6 +27,7 @@ from . import (  # noqa: F401  (imported to register the built-in routes)
     _routes_responses,
     _routes_uploads,
 )
+from ._answers import example_value, queue_answer
 from ._routes_fine_tuning import finish_job as finish_fine_tuning_job
 from ._server import (
     ApiError,
@@ -51,4 +52,6 @@ __all__ = [
     "json_reply",
     "sse_reply",
     "finish_fine_tuning_job",
+    "queue_answer",
+    "example_value",
 ]
