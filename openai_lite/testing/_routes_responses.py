@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from typing import Any, Dict, List, Optional, Tuple, cast
 
-from ._answers import next_answer, scripted
-from ._routes_chat import DEFAULT_REPLY, PARIS, example_value, sse_pieces
+from ._answers import example_value, next_answer, scripted
+from ._routes_chat import DEFAULT_REPLY, PARIS, sse_pieces
 from ._routes_chat_store import cursor_page
 from ._server import (
     ApiError,
