@@ -98,11 +98,11 @@ def _decode(value: Any, tp: Any, path: str) -> Any:  # noqa: C901  (one branch p
         except ValueError:
             raise OutputValidationError(path, f"expected {expected}, got {value[:40]!r}") from None
     if isinstance(tp, type) and issubclass(tp, enum.Enum):
-        try:
-            return tp(value)
-        except (ValueError, TypeError):
-            choices = ", ".join(repr(m.value) for m in tp)
-            raise OutputValidationError(path, f"expected one of {choices}, got {value!r:.40}") from None
+        for member in tp:  # by value and JSON type: True is not 1 here
+            if type(member.value) is type(value) and member.value == value:
+                return member
+        choices = ", ".join(repr(m.value) for m in tp)
+        raise OutputValidationError(path, f"expected one of {choices}, got {value!r:.40}")
     if isinstance(tp, type) and dataclasses.is_dataclass(tp):
         return _dataclass(value, tp, path)
     origin, args = get_origin(tp), get_args(tp)
@@ -148,6 +148,8 @@ def _union(value: Any, args: Tuple[Any, ...], path: str) -> Any:
             return _decode(value, member, path)
         except OutputValidationError as exc:
             errors.append(exc)
+    if value is not None and len(args) == 2 and _NONE in args:
+        raise errors[args.index(_NONE) ^ 1]  # Optional[X] and a value: what X wanted
     deeper = [e for e in errors if e.path != path]
     if len(deeper) == 1:  # the one member the value looked like: its error says the most
         raise deeper[0]

@@ -225,8 +225,9 @@ def _stream(completion: Dict[str, Any], body: Dict[str, Any]) -> Reply:
                     piece = {"index": i, "function": {"arguments": arguments[start : start + 8]}}
                     events.append(chunk(index, {"tool_calls": [piece]}))
         else:
-            events.append(chunk(index, {"role": "assistant", "content": "", "refusal": None}))
             key = "content" if message["refusal"] is None else "refusal"
+            start: Dict[str, Any] = {"role": "assistant", "content": None, "refusal": None, key: ""}
+            events.append(chunk(index, start))
             events.extend(chunk(index, {key: piece}) for piece in sse_pieces(message[key]))
         events.append(chunk(index, {}, choice["finish_reason"]))
     if with_usage:
