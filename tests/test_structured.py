@@ -66,7 +66,15 @@ ORDER_SCHEMA: Dict[str, Any] = {
         "notes": {"type": ["string", "null"]},
     },
     "required": [
-        "customer", "items", "shipping", "priority", "channel", "gift", "ordered_at", "deliver_on", "notes"
+        "customer",
+        "items",
+        "shipping",
+        "priority",
+        "channel",
+        "gift",
+        "ordered_at",
+        "deliver_on",
+        "notes",
     ],
     "additionalProperties": False,
     "description": "An order taken from the customer's message.",
@@ -135,7 +143,10 @@ def test_json_schema_of_a_recursive_dataclass_refers_to_the_root() -> None:
 
 
 def test_json_schema_of_a_class_met_twice_defines_it_once() -> None:
-    assert json_schema(MathAnswer)["properties"]["steps"] == {"type": "array", "items": {"$ref": "#/$defs/Step"}}
+    assert json_schema(MathAnswer)["properties"]["steps"] == {
+        "type": "array",
+        "items": {"$ref": "#/$defs/Step"},
+    }
     assert list(json_schema(MathAnswer)["$defs"]) == ["Step"]
     assert json_schema(List[Optional[int]]) == {"type": "array", "items": {"type": ["integer", "null"]}}
 
@@ -208,11 +219,15 @@ def test_parsed_values_are_never_sent_back(fake: FakeOpenAI, session: OpenAISess
 def test_chat_parse_decodes_what_the_model_wrote(fake: FakeOpenAI, session: OpenAISession) -> None:
     queue_answer(fake, content=json.dumps(order_json()))
 
-    parsed = chat.parse(session, model=MODEL, messages=ASK, response_format=Order).data.choices[0].message.parsed
+    parsed = (
+        chat.parse(session, model=MODEL, messages=ASK, response_format=Order).data.choices[0].message.parsed
+    )
 
     assert parsed.customer == "Ada" and parsed.shipping is None and parsed.deliver_on is None
     assert [(i.name, i.price, i.currency) for i in parsed.items] == [
-        ("croissant", 1.2, Currency.EUR), ("bread", 2.0, Currency.EUR), ("jam", 4.5, Currency.USD)
+        ("croissant", 1.2, Currency.EUR),
+        ("bread", 2.0, Currency.EUR),
+        ("jam", 4.5, Currency.USD),
     ]
     assert type(parsed.items[1].price) is float
     assert parsed.priority is Priority.HIGH and parsed.channel == "phone" and parsed.gift is False
@@ -227,9 +242,16 @@ def test_chat_parse_of_a_recursive_dataclass(fake: FakeOpenAI, session: OpenAISe
     assert resp.data.choices[0].message.parsed == Category(name="Paris", children=[leaf], parent=leaf)
     assert fake.last.json["response_format"]["json_schema"]["schema"] == json_schema(Category)
 
-    queue_answer(fake, content='{"name": "a", "parent": null, "children": [{"name": "b", "parent": null,'
-                 ' "children": [{"name": "c", "parent": null, "children": []}]}]}')
-    tree = chat.parse(session, model=MODEL, messages=ASK, response_format=Category).data.choices[0].message.parsed
+    queue_answer(
+        fake,
+        content='{"name": "a", "parent": null, "children": [{"name": "b", "parent": null,'
+        ' "children": [{"name": "c", "parent": null, "children": []}]}]}',
+    )
+    tree = (
+        chat.parse(session, model=MODEL, messages=ASK, response_format=Category)
+        .data.choices[0]
+        .message.parsed
+    )
     assert tree.children[0].children[0].name == "c" and isinstance(tree.children[0].children[0], Category)
 
 
@@ -270,18 +292,27 @@ def test_a_content_filter_stop_raises(fake: FakeOpenAI, session: OpenAISession) 
 @pytest.mark.parametrize(
     ("content", "message"),
     [
-        (order_json(items=order_json()["items"][:2] + [{**order_json()["items"][2], "price": "cheap"}]),
-         "$.items[2].price: expected float, got str"),
+        (
+            order_json(items=order_json()["items"][:2] + [{**order_json()["items"][2], "price": "cheap"}]),
+            "$.items[2].price: expected float, got str",
+        ),
         (order_json(priority=True), "$.priority: expected one of 1, 2, got True"),
-        (order_json(items=[{"name": "x", "price": 1, "quantity": 1.5, "currency": "EUR"}]),
-         "$.items[0].quantity: expected int, got float"),
-        (order_json(items=[{"name": "x", "price": 1, "quantity": 1, "currency": "GBP"}]),
-         "$.items[0].currency: expected one of 'EUR', 'USD', got 'GBP'"),
+        (
+            order_json(items=[{"name": "x", "price": 1, "quantity": 1.5, "currency": "EUR"}]),
+            "$.items[0].quantity: expected int, got float",
+        ),
+        (
+            order_json(items=[{"name": "x", "price": 1, "quantity": 1, "currency": "GBP"}]),
+            "$.items[0].currency: expected one of 'EUR', 'USD', got 'GBP'",
+        ),
         (order_json(shipping={"street": "Rue de Rivoli"}), "$.shipping.city: missing"),
         (order_json(shipping="home"), "$.shipping: expected an object (Address), got str"),
         (order_json(channel="fax"), "$.channel: expected one of 'web', 'phone', got 'fax'"),
         (order_json(ordered_at="yesterday"), "$.ordered_at: expected a date-time string, got 'yesterday'"),
-        (order_json(deliver_on="2024-13-01"), "$.deliver_on: expected a date string (YYYY-MM-DD), got '2024-13-01'"),
+        (
+            order_json(deliver_on="2024-13-01"),
+            "$.deliver_on: expected a date string (YYYY-MM-DD), got '2024-13-01'",
+        ),
         (order_json(items={"name": "x"}), "$.items: expected a list, got object"),
         ([1, 2], "$: expected an object (Order), got list"),
         ('{"customer": "Ada", "items": [', "$: expected JSON, got text that does not parse"),
@@ -333,7 +364,9 @@ def test_function_tool_from_a_typed_function() -> None:
     tool = function_tool(get_weather)
 
     assert (tool.name, tool.description, tool.parameters) == (
-        "get_weather", "Get the weather of a city.", WEATHER_PARAMETERS
+        "get_weather",
+        "Get the weather of a city.",
+        WEATHER_PARAMETERS,
     )
     assert function_tool(WeatherQuery).parameters == json_schema(WeatherQuery)
     assert function_tool(WeatherQuery).description == "Look up the weather of a city."
@@ -408,7 +441,9 @@ def test_chat_function_tools_on_the_wire_and_their_parsed_arguments(
     named = {"type": "function", "function": {"name": "WeatherQuery"}}
     resp = chat.parse(session, model=MODEL, messages=ask, tools=tools, tool_choice=named)
     call = (resp.data.choices[0].message.tool_calls or [])[0]
-    assert call.function is not None and call.function.parsed_arguments == WeatherQuery(city="Paris", unit="c")
+    assert call.function is not None and call.function.parsed_arguments == WeatherQuery(
+        city="Paris", unit="c"
+    )
 
     named = {"type": "function", "function": {"name": "lookup"}}
     resp = chat.parse(session, model=MODEL, messages=ask, tools=tools, tool_choice=named)
@@ -416,8 +451,14 @@ def test_chat_function_tools_on_the_wire_and_their_parsed_arguments(
     assert call.function is not None and call.function.parsed_arguments == {}
 
 
-def test_tool_arguments_that_do_not_fit_raise_naming_the_path(fake: FakeOpenAI, session: OpenAISession) -> None:
-    call = {"id": "call_1", "type": "function", "function": {"name": "get_weather", "arguments": '{"city": 3}'}}
+def test_tool_arguments_that_do_not_fit_raise_naming_the_path(
+    fake: FakeOpenAI, session: OpenAISession
+) -> None:
+    call = {
+        "id": "call_1",
+        "type": "function",
+        "function": {"name": "get_weather", "arguments": '{"city": 3}'},
+    }
     completion = {
         "id": "chatcmpl-1",
         "object": "chat.completion",
@@ -448,7 +489,9 @@ def test_a_stream_joined_carries_the_parsed_dataclass(fake: FakeOpenAI, session:
 
     assert fake.last.json["stream"] is True
     assert fake.last.json["response_format"]["json_schema"] == {
-        "name": "Order", "schema": ORDER_SCHEMA, "strict": True
+        "name": "Order",
+        "schema": ORDER_SCHEMA,
+        "strict": True,
     }
     assert completion.choices[0].message.parsed == FAKE_ORDER
     with chat.stream(session, model=MODEL, messages=ASK, response_format=Order) as stream:
