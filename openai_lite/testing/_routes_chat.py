@@ -226,8 +226,8 @@ def _stream(completion: Dict[str, Any], body: Dict[str, Any]) -> Reply:
                     events.append(chunk(index, {"tool_calls": [piece]}))
         else:
             key = "content" if message["refusal"] is None else "refusal"
-            start: Dict[str, Any] = {"role": "assistant", "content": None, "refusal": None, key: ""}
-            events.append(chunk(index, start))
+            opening: Dict[str, Any] = {"role": "assistant", "content": None, "refusal": None, key: ""}
+            events.append(chunk(index, opening))
             events.extend(chunk(index, {key: piece}) for piece in sse_pieces(message[key]))
         events.append(chunk(index, {}, choice["finish_reason"]))
     if with_usage:
