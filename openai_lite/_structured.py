@@ -12,6 +12,7 @@ import datetime
 import enum
 import json
 import re
+import weakref
 from typing import Any, Callable, Dict, List, Literal, Mapping, Optional, Tuple, Union, get_args, get_origin
 
 from ._errors import ContentFilterFinishReasonError, LengthFinishReasonError, OutputValidationError
@@ -121,20 +122,38 @@ def _decode(value: Any, tp: Any, path: str) -> Any:  # noqa: C901  (one branch p
     raise OutputValidationError(path, f"cannot decode into {tp!r}")
 
 
+#: Per dataclass: (field name, JSON key, its path step, type, required) of each field set by ``__init__``.
+_plans: weakref.WeakKeyDictionary[Any, List[Tuple[str, str, str, Any, bool]]] = weakref.WeakKeyDictionary()
+
+
+def _plan(cls: Any) -> List[Tuple[str, str, str, Any, bool]]:
+    plan = _plans.get(cls)
+    if plan is None:
+        hints = type_hints(cls)
+        plan = [
+            (
+                f.name,
+                json_key(f),
+                _key_path("", json_key(f)),
+                hints[f.name],
+                f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING,
+            )
+            for f in dataclasses.fields(cls)
+            if f.init
+        ]
+        _plans[cls] = plan
+    return plan
+
+
 def _dataclass(value: Any, cls: Any, path: str) -> Any:
     if type(value) is not dict:
         raise _fail(path, f"an object ({cls.__name__})", value)
-    hints = type_hints(cls)
     kwargs: Dict[str, Any] = {}
-    for field in dataclasses.fields(cls):
-        if not field.init:
-            continue
-        key = json_key(field)
-        where = _key_path(path, key)
+    for name, key, step, tp, required in _plan(cls):
         if key in value:
-            kwargs[field.name] = _decode(value[key], hints[field.name], where)
-        elif field.default is dataclasses.MISSING and field.default_factory is dataclasses.MISSING:
-            raise OutputValidationError(where, "missing")
+            kwargs[name] = _decode(value[key], tp, path + step)
+        elif required:
+            raise OutputValidationError(path + step, "missing")
     try:
         return cls(**kwargs)
     except (TypeError, ValueError) as exc:  # a __post_init__ that checks its values
@@ -142,6 +161,8 @@ def _dataclass(value: Any, cls: Any, path: str) -> Any:
 
 
 def _union(value: Any, args: Tuple[Any, ...], path: str) -> Any:
+    if value is None and _NONE in args:
+        return None
     errors: List[OutputValidationError] = []
     for member in args:
         try:
@@ -203,10 +224,17 @@ def parse_json(text: Optional[str], decode: Decode) -> Any:
 # -- requests ------------------------------------------------------------------------
 
 
+#: The schema of each format type, built once (it is only read: encoded into request bodies).
+_schemas: weakref.WeakKeyDictionary[Any, Dict[str, Any]] = weakref.WeakKeyDictionary()
+
+
 def _format_type(tp: Any, name: str) -> Tuple[str, Dict[str, Any]]:
     if not (isinstance(tp, type) and dataclasses.is_dataclass(tp)):
         raise TypeError(f"{name} must be a dataclass (its fields give the JSON's keys), not {tp!r}")
-    return schema_name(tp.__name__), json_schema(tp)
+    schema = _schemas.get(tp)
+    if schema is None:
+        schema = _schemas[tp] = json_schema(tp)
+    return schema_name(tp.__name__), schema
 
 
 def _tools(tools: Any, api: str) -> Tuple[List[Any], Dict[str, Decode]]:
