@@ -36,6 +36,7 @@ from ._errors import (
     RateLimitError,
     UnprocessableEntityError,
 )
+from ._model import JSONObject
 from ._multipart import Progress
 from ._pagination import paginate
 from ._request import request
@@ -72,6 +73,7 @@ __all__ = [
     "Progress",
     "ApiResponse",
     "ErrorObject",
+    "JSONObject",
     "OpenAIError",
     "APIConnectionError",
     "APITimeoutError",

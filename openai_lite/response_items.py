@@ -92,7 +92,10 @@ class ResponseFunctionToolCall(Model):
         A dict, or the dataclass instance for a tool made from one by
         :func:`~openai_lite.function_tool`.
         """
-        return getattr(self, "_parsed_arguments", None)
+        try:  # an unset slot: None, without a detour through the undeclared keys
+            return object.__getattribute__(self, "_parsed_arguments")
+        except AttributeError:
+            return None
 
 
 @dataclass
