@@ -525,3 +525,17 @@ def test_a_plain_stream_is_unchanged(fake: FakeOpenAI, session: OpenAISession) -
         message = chat.join(stream).choices[0].message
     assert message.parsed is None and json.loads(message.content or "")["customer"] == "Paris"
     assert dataclasses.asdict(message)["content"] == message.content
+
+
+def test_an_error_status_is_returned_as_by_create(fake: FakeOpenAI, session: OpenAISession) -> None:
+    from openai_lite import RateLimitError
+    from openai_lite.testing import error_reply
+
+    fake.enqueue(error_reply(429, "Slow down.", type="rate_limit_error"))
+
+    resp = chat.parse(session, model=MODEL, messages=ASK, response_format=Order, max_retries=0)
+
+    assert resp.status_code == 429 and not resp.ok
+    with pytest.raises(RateLimitError, match="Slow down"):
+        resp.data
+    assert fake.last.json["response_format"]["type"] == "json_schema"

@@ -8,6 +8,10 @@ Example::
         fake.enqueue(error_reply(429, "Slow down.", type="rate_limit_error"))
         ...  # point a client at fake.url with fake.api_key
         assert fake.last.reply_status == 429
+
+The chat and responses routes answer a structured output request with JSON that fits the
+schema sent; :func:`queue_answer` scripts the next answer instead (a refusal, a cut by the
+token limit, a content filter stop, or given content).
 """
 
 from __future__ import annotations
