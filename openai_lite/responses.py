@@ -214,6 +214,7 @@ def _bad_output(why: str, value: Any) -> APIResponseValidationError:
 
 
 
+
 # -- functions --------------------------------------------------------------------
 
 Input = Union[str, Sequence[Mapping[str, Any]]]
