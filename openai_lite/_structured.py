@@ -72,129 +72,187 @@ def _datetime(text: str) -> datetime.datetime:
     )
 
 
-def _decode(value: Any, tp: Any, path: str) -> Any:  # noqa: C901  (one branch per kind of type)
-    """Build a *tp* from decoded JSON *value*, or raise OutputValidationError at *path*."""
-    if tp is str or tp is bool:
+#: Turns a decoded JSON value at a path into the type it was built for, or raises.
+Converter = Callable[[Any, str], Any]
+_converters: Dict[Any, Converter] = {}
+
+
+def _converter(tp: Any) -> Converter:
+    """Return the converter of *tp*, built once: the type is inspected here, not per value."""
+    found = _converters.get(tp)
+    if found is None:
+        if isinstance(tp, type) and dataclasses.is_dataclass(tp):
+            # Registered first, so that a class that contains itself finds a converter to call.
+            built: List[Converter] = []
+            _converters[tp] = lambda value, path: built[0](value, path)
+            try:
+                built.append(_dataclass(tp))
+            except BaseException:
+                del _converters[tp]
+                raise
+            found = _converters[tp] = built[0]
+        else:
+            found = _converters[tp] = _build(tp)
+    return found
+
+
+def _exact(tp: type) -> Converter:
+    def convert(value: Any, path: str) -> Any:
         if type(value) is not tp:
             raise _fail(path, tp.__name__, value)
         return value
-    if tp is int:
-        if type(value) is not int:
-            raise _fail(path, "int", value)
+
+    return convert
+
+
+def _float(value: Any, path: str) -> Any:
+    if type(value) is float:
         return value
-    if tp is float:
-        if type(value) not in (int, float):
-            raise _fail(path, "float", value)
-        return float(value)
-    if tp is _NONE or tp is None:
-        if value is not None:
-            raise _fail(path, "null", value)
-        return None
-    if tp is datetime.datetime or tp is datetime.date:
-        expected = "a date-time string" if tp is datetime.datetime else "a date string (YYYY-MM-DD)"
+    if type(value) is not int:
+        raise _fail(path, "float", value)
+    return float(value)
+
+
+def _null(value: Any, path: str) -> None:
+    if value is not None:
+        raise _fail(path, "null", value)
+
+
+def _date(tp: Any) -> Converter:
+    expected = "a date-time string" if tp is datetime.datetime else "a date string (YYYY-MM-DD)"
+    parse = _datetime if tp is datetime.datetime else datetime.date.fromisoformat
+
+    def convert(value: Any, path: str) -> Any:
         if type(value) is not str:
             raise _fail(path, expected, value)
         try:
-            return _datetime(value) if tp is datetime.datetime else datetime.date.fromisoformat(value)
+            return parse(value)
         except ValueError:
             raise OutputValidationError(path, f"expected {expected}, got {value[:40]!r}") from None
-    if isinstance(tp, type) and issubclass(tp, enum.Enum):
-        for member in tp:  # by value and JSON type: True is not 1 here
-            if type(member.value) is type(value) and member.value == value:
-                return member
-        choices = ", ".join(repr(m.value) for m in tp)
-        raise OutputValidationError(path, f"expected one of {choices}, got {value!r:.40}")
-    if isinstance(tp, type) and dataclasses.is_dataclass(tp):
-        return _dataclass(value, tp, path)
-    origin, args = get_origin(tp), get_args(tp)
-    if origin is Literal:
-        for allowed in args:
-            if value == allowed and type(value) is type(allowed):
-                return allowed
-        raise OutputValidationError(path, f"expected one of {', '.join(map(repr, args))}, got {value!r:.40}")
-    if origin is Union:
-        return _union(value, args, path)
-    if origin in _LISTS or origin is tuple:
+
+    return convert
+
+
+def _choices(table: Dict[Tuple[type, Any], Any], shown: str) -> Converter:
+    """Look a value up by its JSON type and value (so that ``true`` is not ``1``)."""
+
+    def convert(value: Any, path: str) -> Any:
+        try:
+            return table[(type(value), value)]
+        except (KeyError, TypeError):  # TypeError: an object or a list
+            raise OutputValidationError(path, f"expected one of {shown}, got {value!r:.40}") from None
+
+    return convert
+
+
+def _list(item: Converter, as_tuple: bool) -> Converter:
+    def convert(value: Any, path: str) -> Any:
         if type(value) is not list:
             raise _fail(path, "a list", value)
-        items = [_decode(item, args[0], f"{path}[{i}]") for i, item in enumerate(value)]
-        return tuple(items) if origin is tuple else items
-    raise OutputValidationError(path, f"cannot decode into {tp!r}")
+        items = [item(v, f"{path}[{i}]") for i, v in enumerate(value)]
+        return tuple(items) if as_tuple else items
+
+    return convert
 
 
-#: Per dataclass: (field name, JSON key, its path step, type, required) of each field set by ``__init__``.
-_plans: weakref.WeakKeyDictionary[Any, List[Tuple[str, str, str, Any, bool]]] = weakref.WeakKeyDictionary()
+def _build(tp: Any) -> Converter:
+    if tp is str or tp is bool or tp is int:
+        return _exact(tp)
+    if tp is float:
+        return _float
+    if tp is _NONE or tp is None:
+        return _null
+    if tp is datetime.datetime or tp is datetime.date:
+        return _date(tp)
+    if isinstance(tp, type) and issubclass(tp, enum.Enum):
+        shown = ", ".join(repr(m.value) for m in tp)
+        return _choices({(type(m.value), m.value): m for m in tp}, shown)
+    origin, args = get_origin(tp), get_args(tp)
+    if origin is Literal:
+        return _choices({(type(a), a): a for a in args}, ", ".join(map(repr, args)))
+    if origin is Union:
+        return _union(args)
+    if (origin in _LISTS or origin is tuple) and args:
+        return _list(_converter(args[0]), origin is tuple)
+    raise TypeError(f"{tp!r} cannot be decoded from a structured output")
 
 
-def _plan(cls: Any) -> List[Tuple[str, str, str, Any, bool]]:
-    plan = _plans.get(cls)
-    if plan is None:
-        hints = type_hints(cls)
-        plan = [
-            (
-                f.name,
-                json_key(f),
-                _key_path("", json_key(f)),
-                hints[f.name],
-                f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING,
-            )
-            for f in dataclasses.fields(cls)
-            if f.init
-        ]
-        _plans[cls] = plan
-    return plan
+def _dataclass(cls: Any) -> Converter:
+    hints = type_hints(cls)
+    plan = [
+        (
+            f.name,
+            json_key(f),
+            _key_path("", json_key(f)),
+            _converter(hints[f.name]),
+            f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING,
+        )
+        for f in dataclasses.fields(cls)
+        if f.init
+    ]
+    expected = f"an object ({cls.__name__})"
 
-
-def _dataclass(value: Any, cls: Any, path: str) -> Any:
-    if type(value) is not dict:
-        raise _fail(path, f"an object ({cls.__name__})", value)
-    kwargs: Dict[str, Any] = {}
-    for name, key, step, tp, required in _plan(cls):
-        if key in value:
-            kwargs[name] = _decode(value[key], tp, path + step)
-        elif required:
-            raise OutputValidationError(path + step, "missing")
-    try:
-        return cls(**kwargs)
-    except (TypeError, ValueError) as exc:  # a __post_init__ that checks its values
-        raise OutputValidationError(path, f"{cls.__name__}: {exc}") from exc
-
-
-def _union(value: Any, args: Tuple[Any, ...], path: str) -> Any:
-    if value is None and _NONE in args:
-        return None
-    errors: List[OutputValidationError] = []
-    for member in args:
+    def convert(value: Any, path: str) -> Any:
+        if type(value) is not dict:
+            raise _fail(path, expected, value)
+        kwargs: Dict[str, Any] = {}
+        for name, key, step, field, required in plan:
+            if key in value:
+                kwargs[name] = field(value[key], path + step)
+            elif required:
+                raise OutputValidationError(path + step, "missing")
         try:
-            return _decode(value, member, path)
-        except OutputValidationError as exc:
-            errors.append(exc)
-    if value is not None and len(args) == 2 and _NONE in args:
-        raise errors[args.index(_NONE) ^ 1]  # Optional[X] and a value: what X wanted
-    deeper = [e for e in errors if e.path != path]
-    if len(deeper) == 1:  # the one member the value looked like: its error says the most
-        raise deeper[0]
+            return cls(**kwargs)
+        except (TypeError, ValueError) as exc:  # a __post_init__ that checks its values
+            raise OutputValidationError(path, f"{cls.__name__}: {exc}") from exc
+
+    return convert
+
+
+def _union(args: Tuple[Any, ...]) -> Converter:
+    members = [_converter(a) for a in args if a is not _NONE]
+    nullable = len(members) < len(args)
     names = " or ".join("null" if a is _NONE else getattr(a, "__name__", repr(a)) for a in args)
-    raise _fail(path, names, value)
+    if nullable and len(members) == 1:  # Optional[X]: a value gets the error of X
+        only = members[0]
+        return lambda value, path: None if value is None else only(value, path)
+
+    def convert(value: Any, path: str) -> Any:
+        if value is None and nullable:
+            return None
+        errors: List[OutputValidationError] = []
+        for member in members:
+            try:
+                return member(value, path)
+            except OutputValidationError as exc:
+                errors.append(exc)
+        deeper = [e for e in errors if e.path != path]
+        if len(deeper) == 1:  # the one member the value looked like: its error says the most
+            raise deeper[0]
+        raise _fail(path, names, value)
+
+    return convert
 
 
 def value_decoder(tp: Any) -> Decode:
     """Return a function that builds a *tp* from decoded JSON (checked against it)."""
-    return lambda value: _decode(value, tp, "$")
+    convert = _converter(tp)
+    return lambda value: convert(value, "$")
 
 
 def arguments_decoder(types: Dict[str, Any]) -> Decode:
     """Return a function that builds a dict of a function's arguments from decoded JSON."""
 
+    plan = [(name, _key_path("$", name), _converter(tp)) for name, tp in types.items()]
+
     def decode(value: Any) -> Dict[str, Any]:
         if type(value) is not dict:
             raise _fail("$", "an object", value)
         arguments: Dict[str, Any] = {}
-        for name, tp in types.items():
-            where = _key_path("$", name)
+        for name, where, convert in plan:
             if name not in value:
                 raise OutputValidationError(where, "missing")
-            arguments[name] = _decode(value[name], tp, where)
+            arguments[name] = convert(value[name], where)
         return arguments
 
     return decode
