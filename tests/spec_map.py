@@ -314,6 +314,8 @@ FUNCTIONS: Dict[str, Tuple[str, ...]] = {
 #: Public functions that are no one operation, and why.
 FUNCTIONS_EXCLUDED: Dict[str, str] = {
     "chat.join": "assembles streamed chunks; sends nothing",
+    "chat.parse": "passes its keywords on to chat.create, which is mapped",
+    "responses.parse": "passes its keywords on to responses.create, which is mapped",
     "cli.main": "the command line",
     "uploads.upload_file": "a recipe of create, add_part and complete, each mapped",
     "webhooks.sign": "webhooks are received, not requested",
@@ -385,4 +387,5 @@ CLIENT_PARAMETERS: Dict[str, str] = {
 UNKNOWN_TO_SPEC: Dict[str, str] = {
     "responses.Response.store": "the API sends it, though the schema lacks it",
     "chat.StoredChatCompletionMessage.name": "the name the request gave the message",
+    "responses.stream(text_format)": "a dataclass, sent as the JSON schema of text.format",
 }

@@ -12,6 +12,7 @@ A page whose examples call the live API for what the fake cannot do has no such 
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 import textwrap
@@ -93,6 +94,8 @@ def sample_files(folder: Path) -> None:
 @pytest.fixture
 def reader(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeOpenAI]:
     """A fresh FakeOpenAI, the environment a reader would have, and the sample files."""
+    loggers = [logging.getLogger(name) for name in ("", "openai_lite", "openai_lite.body")]
+    saved = [(lg, lg.level, list(lg.handlers)) for lg in loggers]
     with FakeOpenAI() as fake:
         for name in ("OPENAI_ORG_ID", "OPENAI_PROJECT_ID", "OPENAI_LOG"):
             monkeypatch.delenv(name, raising=False)
@@ -101,6 +104,9 @@ def reader(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeOpen
         sample_files(tmp_path)
         monkeypatch.chdir(tmp_path)
         yield fake
+    for logger, level, handlers in saved:  # a page may configure logging, as a reader would
+        logger.setLevel(level)
+        logger.handlers[:] = handlers
 
 
 def _page_id(page: Path) -> str:
