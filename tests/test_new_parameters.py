@@ -5,6 +5,7 @@ from __future__ import annotations
 import inspect
 
 import pytest
+from conformance import _check, _validator
 
 from openai_lite import BadRequestError, OpenAISession, chat, models, realtime, responses
 from openai_lite.chat import ChatCompletionModeration
@@ -203,3 +204,24 @@ def test_parameters_found_in_newer_operations_go_over_the_wire(
     accepted = realtime.accept_call(session, call_id, model="gpt-realtime", parallel_tool_calls=False)
     assert accepted.status_code == 200
     assert fake.last.json == {"model": "gpt-realtime", "parallel_tool_calls": False, "type": "realtime"}
+
+
+def test_chat_stream_carries_moderation_on_its_last_chunk(fake: FakeOpenAI, session: OpenAISession) -> None:
+    with chat.stream(
+        session,
+        model="gpt-4o-mini",
+        messages=HELLO,
+        moderation={"model": "omni-moderation-latest"},
+        prompt_cache_options={"mode": "implicit"},
+    ) as stream:
+        chunks = list(stream)
+    assert fake.last.json["moderation"] == {"model": "omni-moderation-latest"}
+    assert fake.last.json["prompt_cache_options"] == {"mode": "implicit"} and fake.last.json["stream"] is True
+    assert [c.moderation is not None for c in chunks] == [False] * (len(chunks) - 1) + [True]
+    last = chunks[-1].moderation
+    assert isinstance(last, ChatCompletionModeration) and isinstance(last.output, ModerationResults)
+    joined = chat.join(chunks)
+    assert joined.moderation == last and joined.moderation.to_dict() == last.to_dict()
+    validator = _validator("/components/schemas/CreateChatCompletionStreamResponse")
+    for chunk in chunks:
+        _check(validator, chunk.to_dict(), "chat stream chunk")

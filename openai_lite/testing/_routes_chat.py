@@ -243,4 +243,6 @@ def _stream(completion: Dict[str, Any], body: Dict[str, Any]) -> Reply:
         events.append(chunk(index, {}, choice["finish_reason"]))
     if with_usage:
         events.append({**head, "choices": [], "usage": completion["usage"]})
+    if "moderation" in completion:  # known once the answer is whole: on the last chunk
+        events[-1] = {**events[-1], "moderation": completion["moderation"]}
     return sse_reply(events)
