@@ -15,7 +15,9 @@ from __future__ import annotations
 import logging
 import os
 import re
+import sys
 import textwrap
+import types
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Dict, Iterator, List, Optional
@@ -114,8 +116,12 @@ def _page_id(page: Path) -> str:
 
 
 @pytest.mark.parametrize("page", [p for p in PAGES if blocks_of(p)], ids=_page_id)
-def test_the_examples_of_a_page_run_in_order(page: Path, reader: FakeOpenAI, capsys: Any) -> None:
-    namespace: Dict[str, Any] = {"__name__": "__example__"}
+def test_the_examples_of_a_page_run_in_order(
+    page: Path, reader: FakeOpenAI, capsys: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    module = types.ModuleType("__example__")  # a real module, as dataclasses look their own up
+    monkeypatch.setitem(sys.modules, module.__name__, module)
+    namespace: Dict[str, Any] = module.__dict__
     for block in blocks_of(page):
         if block.fragment is not None:
             continue
