@@ -224,6 +224,7 @@ class ResponseMcpApprovalResponse(Model):
     approval_request_id: Optional[str] = None
     approve: Optional[bool] = None
     reason: Optional[str] = None
+    request_id: Optional[str] = None
 
 
 # -- computer use ------------------------------------------------------------------
@@ -333,5 +334,6 @@ class ResponseLocalShellCallOutput(Model):
 
     id: str
     type: Literal["local_shell_call_output"] = "local_shell_call_output"
+    call_id: Optional[str] = None
     output: Optional[str] = None
     status: Optional[str] = None

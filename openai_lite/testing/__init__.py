@@ -28,6 +28,7 @@ from . import (  # noqa: F401  (imported to register the built-in routes)
     _routes_uploads,
 )
 from ._routes_fine_tuning import finish_job as finish_fine_tuning_job
+from ._routes_responses import response_events_reply
 from ._server import (
     ApiError,
     FakeOpenAI,
@@ -51,4 +52,5 @@ __all__ = [
     "json_reply",
     "sse_reply",
     "finish_fine_tuning_job",
+    "response_events_reply",
 ]

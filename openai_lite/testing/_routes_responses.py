@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import Any, Dict, List, Optional, Tuple, cast
+from typing import Any, Dict, Iterable, List, Mapping, Optional, Tuple, cast
 
 from ._routes_chat import DEFAULT_REPLY, PARIS, example_value, sse_pieces
 from ._routes_chat_store import cursor_page
@@ -322,6 +322,18 @@ def _events(response: Dict[str, Any]) -> List[bytes]:
         events.append({"type": "response.output_item.done", "output_index": index, "item": item})
     events.append({"type": "response.completed", "response": response})
     return [_encode(dict(event, sequence_number=n)) for n, event in enumerate(events)]
+
+
+def response_events_reply(
+    events: Iterable[Mapping[str, Any]], *, split: Optional[int] = None, drop: Optional[str] = None
+) -> Reply:
+    """A streamed Responses reply of *events* (JSON objects), in order, to :meth:`FakeOpenAI.enqueue`.
+
+    Each event is sent with an ``event: <type>`` line and, unless it has one, the
+    ``sequence_number`` of its position. *split* and *drop* are those of :func:`sse_reply`.
+    """
+    chunks = [_encode({"sequence_number": n, **event}) for n, event in enumerate(events)]
+    return sse_reply(chunks, done=False, split=split, drop=drop)
 
 
 def _encode(event: Dict[str, Any]) -> bytes:
