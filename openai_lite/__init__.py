@@ -33,6 +33,7 @@ from ._errors import (
     RateLimitError,
     UnprocessableEntityError,
 )
+from ._model import JSONObject
 from ._multipart import Progress
 from ._pagination import paginate
 from ._request import request
@@ -68,6 +69,7 @@ __all__ = [
     "Progress",
     "ApiResponse",
     "ErrorObject",
+    "JSONObject",
     "OpenAIError",
     "APIConnectionError",
     "APITimeoutError",

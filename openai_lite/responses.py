@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, Dict, List, Literal, Mapping, Optional, S
 
 import requests
 
+from ._errors import APIResponseValidationError
 from ._model import Model
 from ._request import _request, body_of, path_param
 from ._response import ApiResponse
@@ -262,14 +263,27 @@ class Response(Model):
 
     @property
     def output_text(self) -> str:
-        """The text of every ``output_text`` part of the output messages, joined."""
-        return "".join(
-            part.text
-            for item in self.output
-            if isinstance(item, ResponseOutputMessage)
-            for part in item.content
-            if isinstance(part, ResponseOutputText)
-        )
+        """The text of every ``output_text`` part of the output messages, joined.
+
+        :raises APIResponseValidationError: when a message's content is not a list, or a
+            text part's text is not text.
+        """
+        texts: List[str] = []
+        for item in self.output:
+            if not isinstance(item, ResponseOutputMessage):
+                continue
+            if not isinstance(item.content, list):
+                raise _bad_output("an output message's content is not a list", item.content)
+            for part in item.content:
+                if isinstance(part, ResponseOutputText):
+                    if not isinstance(part.text, str):
+                        raise _bad_output("an output_text part's text is not text", part.text)
+                    texts.append(part.text)
+        return "".join(texts)
+
+
+def _bad_output(why: str, value: Any) -> APIResponseValidationError:
+    return APIResponseValidationError(f"The response's output_text cannot be read: {why}", body=repr(value))
 
 
 
