@@ -6,7 +6,7 @@ https://platform.openai.com/docs/api-reference/responses-streaming
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Dict, List, Literal, Optional, Type, Union, get_args, get_type_hints
 
 from ._errors import APIResponseValidationError
@@ -431,21 +431,20 @@ class ResponseErrorEvent(Model):
     sequence_number: Optional[int] = None
 
 
-#: Field metadata of ``ResponseOtherEvent.data``: left out of ``to_dict``, which has the
-#: event's own keys already.
-_NOT_ENCODED: Dict[str, Any] = {"dataclasses_json": {"exclude": lambda _value: True}}
-
-
 @dataclass
 class ResponseOtherEvent(Model):
     """An event of a type this library does not model (audio, shell call progress, ...).
 
-    Its fields are attributes; ``data`` is its whole JSON object.
+    Its fields are attributes, as with any model.
     """
 
     type: str
-    data: Dict[str, Any] = field(default_factory=dict, repr=False, compare=False, metadata=_NOT_ENCODED)
     sequence_number: Optional[int] = None
+
+    @property
+    def data(self) -> Dict[str, Any]:
+        """The whole event as a JSON object."""
+        return self.to_dict()
 
 
 ResponseStreamEvent = Union[
@@ -521,11 +520,7 @@ def decode_event(sse: ServerSentEvent) -> ResponseStreamEvent:
     tagged = obj if obj.get("type") == kind else dict(obj, type=kind)
     cls = _EVENT_CLASSES.get(kind)
     try:
-        if cls is None:
-            other = ResponseOtherEvent.from_dict(tagged)
-            other.data = obj
-            return other
-        return cls.from_dict(tagged)  # type: ignore[return-value]
+        return (cls or ResponseOtherEvent).from_dict(tagged)  # type: ignore[return-value]
     except (DecodeError, RecursionError) as exc:
         raise APIResponseValidationError(
             f"A {kind} event does not have the documented shape ({exc})", body=sse.data

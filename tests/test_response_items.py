@@ -11,7 +11,7 @@ from conformance import _check, _validator
 from response_examples import ENDINGS, EVENTS, INPUT_PARTS, OTHER_ITEMS, TYPED_ITEMS, response
 
 from openai_lite import APIStreamError, OpenAISession, responses
-from openai_lite._model import Model
+from openai_lite._model import JSONObject, Model
 from openai_lite.responses import (
     AnnotationContainerFileCitation,
     AnnotationFileCitation,
@@ -214,16 +214,16 @@ def _properties(name: str) -> Dict[str, Any]:
 def _reachable(obj: Any, value: Any, path: str) -> None:
     """Assert that every key of the JSON *value* is an attribute of *obj* with that value.
 
-    A hand-written class must declare every key it is given; a generic one its ``type``.
+    A hand-written class must declare every key it is given; a generic one keeps them all.
     """
-    if isinstance(obj, GENERIC):
-        assert obj.type == value["type"], path
-        return
-    if isinstance(obj, Model):
+    if isinstance(obj, JSONObject):
+        assert obj.to_dict() == value, path
+    elif isinstance(obj, Model):
         assert isinstance(value, dict), path
-        names = {f.name for f in dataclasses.fields(obj)}
+        if not isinstance(obj, GENERIC):
+            undeclared = set(value) - {f.name for f in dataclasses.fields(obj)}
+            assert not undeclared, f"{type(obj).__name__} does not declare {path}.{sorted(undeclared)}"
         for key, item in value.items():
-            assert key in names, f"{type(obj).__name__} does not declare {path}.{key}"
             _reachable(getattr(obj, key), item, f"{path}.{key}")
     elif isinstance(value, list):
         assert isinstance(obj, list) and len(obj) == len(value), path
@@ -270,6 +270,7 @@ def test_every_output_item_type_of_the_spec_decodes_to_a_class(
     for item, sent in zip(data.output, body["output"]):
         assert type(item) is ITEM_CLASSES.get(sent["type"], ResponseOtherItem), sent["type"]
         _reachable(item, sent, sent["type"])
+        assert item.to_dict() == sent
     _no_bare_dict(data, "response")
 
 
@@ -358,6 +359,7 @@ def test_every_input_item_type_decodes_to_a_class(fake: FakeOpenAI, session: Ope
     for item, sent in zip(items, page["data"]):
         assert type(item) is classes.get(sent["type"], ResponseOtherItem), sent["type"]
         _reachable(item, sent, sent["type"])
+        assert item.to_dict() == sent
     assert len(items) == len(page["data"])
     first = items[0]
     assert isinstance(first, ResponseInputMessage) and first.role == "user"
@@ -393,10 +395,12 @@ def test_every_stream_event_type_of_the_spec_decodes_to_a_class(
     assert [e.sequence_number for e in received] == list(range(len(expected)))
     for event, data in zip(received, expected):
         assert type(event) is EVENT_CLASSES.get(data["type"], ResponseOtherEvent), data["type"]
-        _reachable(event, dict(data, sequence_number=event.sequence_number), data["type"])
+        whole = dict(data, sequence_number=event.sequence_number)
+        _reachable(event, whole, data["type"])
         _no_bare_dict(event, data["type"])
+        assert event.to_dict() == whole
         if isinstance(event, ResponseOtherEvent):
-            assert event.data == dict(data, sequence_number=event.sequence_number)
+            assert event.data == whole
 
 
 def test_stream_events_read_naturally(fake: FakeOpenAI, session: OpenAISession) -> None:
@@ -418,7 +422,9 @@ def test_stream_events_read_naturally(fake: FakeOpenAI, session: OpenAISession) 
     parts = [e.part for e in events if isinstance(e, ResponseContentPartEvent)]
     assert [type(p) for p in parts] == [ResponseOutputText, ResponseOutputRefusal, ResponseReasoningText]
     audio = next(e for e in events if e.type == "response.audio.delta")
-    assert isinstance(audio, ResponseOtherEvent) and audio.data["delta"] == "UklGRg=="
+    assert isinstance(audio, ResponseOtherEvent) and audio.delta == audio.data["delta"] == "UklGRg=="
+    shell = next(e for e in events if e.type == "response.shell_call_output_content.done")
+    assert shell.output[0].outcome.exit_code == 0
     done = [e.item for e in events if isinstance(e, ResponseOutputItemEvent) and e.type.endswith("done")]
     assert [type(i) for i in done[: len(TYPED_ITEMS)]] == [ITEM_CLASSES[i["type"]] for i in TYPED_ITEMS]
     final = events[-1]
@@ -467,12 +473,16 @@ def test_types_newer_than_the_library_decode_to_generic_classes(
     assert isinstance(got_text, ResponseOutputText) and got_text.annotations is not None
     annotation = got_text.annotations[0]
     assert isinstance(annotation, ResponseOtherAnnotation) and annotation.type == "page_citation"
+    assert annotation.page == 3 and annotation.model_extra == {"page": 3}
     assert isinstance(hologram, ResponseOtherContent) and hologram.type == "output_hologram"
+    assert hologram.frames == 3
     assert isinstance(got_code, ResponseCodeInterpreterToolCall) and got_code.outputs is not None
     assert isinstance(got_code.outputs[0], ResponseOtherContent) and got_code.outputs[0].type == "audio"
     assert isinstance(got_output, ResponseFunctionToolCallOutput) and isinstance(got_output.output, list)
     assert isinstance(got_output.output[0], ResponseOtherContent)
     assert isinstance(got_future, ResponseOtherItem) and got_future.type == "teleport_call"
+    assert (got_future.id, got_future.destination) == ("tp_1", "Mars")
+    assert got_future.to_dict() == future
     assert data.output_text == "Hi"
     _no_bare_dict(data, "response")
 
