@@ -551,3 +551,18 @@ def test_every_event_class_is_one_of_the_stream_union() -> None:
     from openai_lite.response_events import ResponseStreamEvent
 
     assert set(EVENT_CLASSES.values()) | {ResponseOtherEvent} <= set(get_args(ResponseStreamEvent))
+
+
+def test_every_item_passed_back_as_input_is_sent_as_it_came(fake: FakeOpenAI, session: OpenAISession) -> None:
+    body = response(TYPED_ITEMS + OTHER_ITEMS)
+    fake.enqueue(json_reply(body))
+    fake.enqueue(json_reply(response([])))
+    previous = responses.retrieve(session, "resp_1").data
+
+    responses.create(
+        session, model="gpt-4o-mini", input=[*previous.output, {"role": "user", "content": "Go on."}]
+    )
+
+    sent = fake.last.json["input"]
+    assert sent[:-1] == body["output"]
+    assert sent[-1] == {"role": "user", "content": "Go on."}
