@@ -83,7 +83,13 @@ from openai_lite.responses import (
     ToolCallCaller,
     WebSearchAction,
 )
-from openai_lite.testing import FakeOpenAI, json_reply, response_events_reply
+from openai_lite.testing import (
+    FakeOpenAI,
+    json_reply,
+    response_events,
+    response_events_reply,
+    response_stream_reply,
+)
 
 #: The class of each output item type; the others are ResponseOtherItem.
 ITEM_CLASSES: Dict[str, type] = {
@@ -200,6 +206,13 @@ def _spec_tags(union: str) -> List[str]:
     """The ``type`` of each member of a union schema of the spec."""
     members = _SPEC[union].get("oneOf") or _SPEC[union]["anyOf"]
     return [_properties(m["$ref"].split("/")[-1])["type"]["enum"][0] for m in members]
+
+
+def _check_event(event: Dict[str, Any]) -> None:
+    """Validate *event* against the spec's schema of its type."""
+    members = [m["$ref"] for m in _SPEC["ResponseStreamEvent"]["anyOf"]]
+    schema = next(r for r in members if _properties(r.split("/")[-1])["type"]["enum"] == [event["type"]])
+    _check(_validator(schema[1:]), event, event["type"])
 
 
 def _properties(name: str) -> Dict[str, Any]:
@@ -368,9 +381,8 @@ def test_every_input_item_type_decodes_to_a_class(fake: FakeOpenAI, session: Ope
 
 
 def test_the_example_events_follow_the_spec() -> None:
-    validator = _validator("/components/schemas/ResponseStreamEvent")
     for event in [*EVENTS, *ENDINGS.values()]:
-        _check(validator, dict(event, sequence_number=0), event["type"])
+        _check_event(dict(event, sequence_number=0))
     assert {e["type"] for e in EVENTS} | set(ENDINGS) == set(_spec_tags("ResponseStreamEvent"))
 
 
@@ -566,3 +578,74 @@ def test_every_item_passed_back_as_input_is_sent_as_it_came(fake: FakeOpenAI, se
     sent = fake.last.json["input"]
     assert sent[:-1] == body["output"]
     assert sent[-1] == {"role": "user", "content": "Go on."}
+
+
+def test_fake_streams_any_response_as_the_api_would(fake: FakeOpenAI, session: OpenAISession) -> None:
+    body = response(TYPED_ITEMS + OTHER_ITEMS)
+    fake.enqueue(response_stream_reply(body))
+
+    events = list(responses.stream(session, model="gpt-4o-mini", input="Hi"))
+
+    sent = [
+        json.loads(block.split("data: ", 1)[1]) for block in fake.last.reply_body.decode().split("\n\n")[:-1]
+    ]
+    assert sent == [dict(e, sequence_number=n) for n, e in enumerate(response_events(body))]
+    for event, data in zip(events, sent):
+        _check_event(data)
+        assert type(event) is EVENT_CLASSES.get(data["type"], ResponseOtherEvent), data["type"]
+        assert event.to_dict() == data
+        _no_bare_dict(event, data["type"])
+    assert len(events) == len(sent)
+    kinds = {e.type for e in events}
+    assert {"response.reasoning_summary_text.delta", "response.output_text.annotation.added"} <= kinds
+    assert {"response.mcp_call.failed", "response.image_generation_call.partial_image"} <= kinds
+    added = [e.item for e in events if isinstance(e, ResponseOutputItemEvent) and e.type.endswith("added")]
+    assert [i.type for i in added] == [i["type"] for i in body["output"]]
+    message = added[0]
+    assert isinstance(message, ResponseOutputMessage) and (message.status, message.content) == (
+        "in_progress",
+        [],
+    )
+    summary = "".join(e.delta for e in events if isinstance(e, ResponseReasoningSummaryTextDeltaEvent))
+    assert summary == "Thinking."
+    code = "".join(e.delta for e in events if isinstance(e, ResponseCodeInterpreterCallCodeDeltaEvent))
+    assert code == "print(1)"
+    final = events[-1]
+    assert isinstance(final, ResponseLifecycleEvent) and final.type == "response.completed"
+    assert final.response.to_dict() == body
+
+
+def test_fake_reasons_when_asked_for_a_summary(fake: FakeOpenAI, session: OpenAISession) -> None:
+    with responses.stream(
+        session,
+        model="o4-mini",
+        input="Why is the sky blue?",
+        reasoning={"effort": "low", "summary": "auto"},
+        include=["reasoning.encrypted_content"],
+    ) as stream:
+        events = list(stream)
+
+    assert fake.last.json["reasoning"] == {"effort": "low", "summary": "auto"}
+    parts = [e for e in events if isinstance(e, ResponseReasoningSummaryPartEvent)]
+    assert [p.type for p in parts] == [
+        "response.reasoning_summary_part.added",
+        "response.reasoning_summary_part.done",
+    ]
+    deltas = [e for e in events if isinstance(e, ResponseReasoningSummaryTextDeltaEvent)]
+    done = next(e for e in events if isinstance(e, ResponseReasoningSummaryTextDoneEvent))
+    assert len(deltas) > 1 and "".join(d.delta for d in deltas) == done.text == parts[1].part.text
+    assert "Why is the sky blue?" in done.text
+    final = events[-1]
+    assert isinstance(final, ResponseLifecycleEvent)
+    reasoning, message = final.response.output
+    assert isinstance(reasoning, ResponseReasoningItem) and reasoning.id == done.item_id
+    assert reasoning.summary == [ReasoningSummaryText(text=done.text)] and reasoning.encrypted_content
+    assert (
+        isinstance(message, ResponseOutputMessage) and final.response.output_text == message.content[0].text
+    )
+    usage = final.response.usage
+    assert usage is not None and usage.output_tokens_details is not None
+    assert usage.output_tokens_details.reasoning_tokens == len(done.text.split())
+
+    plain = responses.create(session, model="o4-mini", input="Why is the sky blue?").data
+    assert [type(i) for i in plain.output] == [ResponseOutputMessage]

@@ -27,8 +27,12 @@ from . import (  # noqa: F401  (imported to register the built-in routes)
     _routes_responses,
     _routes_uploads,
 )
+from ._response_stream import (
+    response_events,
+    response_events_reply,
+    response_stream_reply,
+)
 from ._routes_fine_tuning import finish_job as finish_fine_tuning_job
-from ._routes_responses import response_events_reply
 from ._server import (
     ApiError,
     FakeOpenAI,
@@ -52,5 +56,7 @@ __all__ = [
     "json_reply",
     "sse_reply",
     "finish_fine_tuning_job",
+    "response_events",
     "response_events_reply",
+    "response_stream_reply",
 ]

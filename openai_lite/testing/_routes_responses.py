@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import base64
 import json
-from typing import Any, Dict, Iterable, List, Mapping, Optional, Tuple, cast
+from typing import Any, Dict, List, Optional, Tuple, cast
 
-from ._routes_chat import DEFAULT_REPLY, PARIS, example_value, sse_pieces
+from ._response_stream import response_stream_reply
+from ._routes_chat import DEFAULT_REPLY, PARIS, example_value
 from ._routes_chat_store import cursor_page
 from ._server import (
     ApiError,
@@ -20,7 +22,6 @@ from ._server import (
     json_reply,
     not_found,
     require,
-    sse_reply,
 )
 
 #: Fields of the request that the response echoes, with their defaults.
@@ -147,6 +148,29 @@ def _output(fake: FakeOpenAI, body: Dict[str, Any], items: List[Dict[str, Any]])
     }
 
 
+def _reasoning(
+    fake: FakeOpenAI, body: Dict[str, Any], items: List[Dict[str, Any]]
+) -> Optional[Dict[str, Any]]:
+    """A reasoning item with a summary, when the request asks for one (``reasoning.summary``)."""
+    config = body.get("reasoning")
+    if not isinstance(config, dict) or config.get("summary") is None:
+        return None
+    user = [_text_of(i) for i in items if i.get("type") == "message" and i.get("role") == "user"]
+    text = (
+        "**Reading the question**\n\nThe user asks: "
+        + (user[-1] if user else "nothing")
+        + " I answer briefly."
+    )
+    item: Dict[str, Any] = {
+        "id": fake.new_id("rs_", 48),
+        "type": "reasoning",
+        "summary": [{"type": "summary_text", "text": text}],
+    }
+    if "reasoning.encrypted_content" in (body.get("include") or []):
+        item["encrypted_content"] = base64.b64encode(text.encode()).decode()
+    return item
+
+
 def _tools(body: Dict[str, Any]) -> List[Dict[str, Any]]:
     tools = body.get("tools") or []
     if not isinstance(tools, list):
@@ -173,6 +197,9 @@ def _build(fake: FakeOpenAI, body: Dict[str, Any]) -> Tuple[Dict[str, Any], List
     items = _input_items(fake, body.get("input"))
     output = _output(fake, body, items)
     output_tokens = count_tokens(output.get("arguments") or output.get("content", [{}])[0].get("text", ""))
+    reasoning = _reasoning(fake, body, items)
+    reasoning_tokens = count_tokens(reasoning["summary"][0]["text"]) if reasoning else 0
+    output_tokens += reasoning_tokens
     input_tokens = sum(count_tokens(_text_of(i)) for i in items if i["type"] == "message")
     conversation = body.get("conversation")
     response: Dict[str, Any] = {
@@ -184,7 +211,7 @@ def _build(fake: FakeOpenAI, body: Dict[str, Any]) -> Tuple[Dict[str, Any], List
         "error": None,
         "incomplete_details": None,
         "model": model,
-        "output": [output],
+        "output": [reasoning, output] if reasoning else [output],
         "reasoning": {"effort": None, "summary": None, **(body.get("reasoning") or {})},
         "service_tier": body.get("service_tier") or "default",
         "store": body.get("store") is not False,
@@ -194,7 +221,7 @@ def _build(fake: FakeOpenAI, body: Dict[str, Any]) -> Tuple[Dict[str, Any], List
             "input_tokens": input_tokens,
             "input_tokens_details": {"cached_tokens": 0, "cache_write_tokens": 0},
             "output_tokens": output_tokens,
-            "output_tokens_details": {"reasoning_tokens": 0},
+            "output_tokens_details": {"reasoning_tokens": reasoning_tokens},
             "total_tokens": input_tokens + output_tokens,
         },
         "conversation": {"id": conversation} if isinstance(conversation, str) else conversation,
@@ -221,7 +248,7 @@ def create_response(fake: FakeOpenAI, request: RecordedRequest, params: Dict[str
     if response["store"]:
         stored_responses(fake)[response["id"]] = {"response": response, "input": items}
     if body.get("stream"):
-        return sse_reply(_events(response), done=False)
+        return response_stream_reply(response)
     return json_reply(response)
 
 
@@ -264,78 +291,3 @@ def list_input_items(fake: FakeOpenAI, request: RecordedRequest, params: Dict[st
     """List a stored response's input items, newest first unless ``order=asc``."""
     entry = _get(fake, params["response_id"])
     return json_reply(cursor_page(entry["input"], request, "desc"))
-
-
-# -- streaming ----------------------------------------------------------------------
-
-
-def _events(response: Dict[str, Any]) -> List[bytes]:
-    """The server-sent events of a response, one chunk each, ending with response.completed."""
-    events: List[Dict[str, Any]] = []
-    start = {k: v for k, v in response.items() if k != "usage"}
-    start.update(status="in_progress", output=[], completed_at=None)
-    events += [
-        {"type": "response.created", "response": start},
-        {"type": "response.in_progress", "response": start},
-    ]
-    for index, item in enumerate(response["output"]):
-        ids = {"item_id": item["id"], "output_index": index}
-        if item["type"] == "function_call":
-            events.append(
-                {
-                    "type": "response.output_item.added",
-                    "output_index": index,
-                    "item": dict(item, arguments="", status="in_progress"),
-                }
-            )
-            events += [
-                {"type": "response.function_call_arguments.delta", **ids, "delta": piece}
-                for piece in sse_pieces(item["arguments"])
-            ]
-            events.append(
-                {
-                    "type": "response.function_call_arguments.done",
-                    **ids,
-                    "name": item["name"],
-                    "arguments": item["arguments"],
-                }
-            )
-        else:
-            events.append(
-                {
-                    "type": "response.output_item.added",
-                    "output_index": index,
-                    "item": dict(item, content=[], status="in_progress"),
-                }
-            )
-            for part_index, part in enumerate(item["content"]):
-                at = dict(ids, content_index=part_index)
-                events.append({"type": "response.content_part.added", **at, "part": dict(part, text="")})
-                events += [
-                    {"type": "response.output_text.delta", **at, "delta": piece, "logprobs": []}
-                    for piece in sse_pieces(part["text"])
-                ]
-                events.append(
-                    {"type": "response.output_text.done", **at, "text": part["text"], "logprobs": []}
-                )
-                events.append({"type": "response.content_part.done", **at, "part": part})
-        events.append({"type": "response.output_item.done", "output_index": index, "item": item})
-    events.append({"type": "response.completed", "response": response})
-    return [_encode(dict(event, sequence_number=n)) for n, event in enumerate(events)]
-
-
-def response_events_reply(
-    events: Iterable[Mapping[str, Any]], *, split: Optional[int] = None, drop: Optional[str] = None
-) -> Reply:
-    """A streamed Responses reply of *events* (JSON objects), in order, to :meth:`FakeOpenAI.enqueue`.
-
-    Each event is sent with an ``event: <type>`` line and, unless it has one, the
-    ``sequence_number`` of its position. *split* and *drop* are those of :func:`sse_reply`.
-    """
-    chunks = [_encode({"sequence_number": n, **event}) for n, event in enumerate(events)]
-    return sse_reply(chunks, done=False, split=split, drop=drop)
-
-
-def _encode(event: Dict[str, Any]) -> bytes:
-    """Encode one event as ``event: <type>`` and ``data: <json>`` lines."""
-    return f"event: {event['type']}\ndata: {json.dumps(event)}\n\n".encode()
