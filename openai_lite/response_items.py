@@ -2,8 +2,9 @@
 
 Messages, function and custom tool calls, their outputs and reasoning are here; the calls
 of built-in tools are in :mod:`openai_lite.response_tool_calls`, and content parts in
-:mod:`openai_lite.response_content` (all re-exported here). An item of a type this library
-does not model decodes as :class:`ResponseOtherItem`.
+:mod:`openai_lite.response_content`. :mod:`openai_lite.responses` re-exports them all. An
+item of a type this library does not model decodes as :class:`ResponseOtherItem`, with its
+fields as attributes.
 
 https://platform.openai.com/docs/api-reference/responses/object
 """

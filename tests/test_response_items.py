@@ -10,7 +10,7 @@ import pytest
 from conformance import _check, _validator
 from response_examples import ENDINGS, EVENTS, INPUT_PARTS, OTHER_ITEMS, TYPED_ITEMS, response
 
-from openai_lite import APIStreamError, OpenAISession, responses
+from openai_lite import APIResponseValidationError, APIStreamError, OpenAISession, responses
 from openai_lite._model import JSONObject, Model
 from openai_lite.responses import (
     AnnotationContainerFileCitation,
@@ -649,3 +649,17 @@ def test_fake_reasons_when_asked_for_a_summary(fake: FakeOpenAI, session: OpenAI
 
     plain = responses.create(session, model="o4-mini", input="Why is the sky blue?").data
     assert [type(i) for i in plain.output] == [ResponseOutputMessage]
+
+
+@pytest.mark.parametrize("kind", ["message", "reasoning", "mcp_call", "computer_call"])
+def test_an_item_without_its_id_is_refused_at_the_call(
+    fake: FakeOpenAI, session: OpenAISession, kind: str
+) -> None:
+    item = {k: v for k, v in next(i for i in TYPED_ITEMS if i["type"] == kind).items() if k != "id"}
+    fake.enqueue(json_reply(response([item])))
+
+    with pytest.raises(APIResponseValidationError, match="id") as caught:
+        responses.retrieve(session, "resp_1")
+
+    assert "missing required field(s) id" in str(caught.value)
+    assert caught.value.body.startswith(b'{"id": "resp_1"')
