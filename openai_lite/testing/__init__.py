@@ -18,12 +18,15 @@ from . import (  # noqa: F401  (imported to register the built-in routes)
     _routes_chat,
     _routes_chat_store,
     _routes_completions,
+    _routes_conversations,
     _routes_embeddings,
+    _routes_evals,
     _routes_files,
     _routes_fine_tuning,
     _routes_images,
     _routes_models,
     _routes_moderations,
+    _routes_realtime,
     _routes_responses,
     _routes_uploads,
 )
@@ -32,7 +35,9 @@ from ._response_stream import (
     response_events_reply,
     response_stream_reply,
 )
+from ._routes_evals import finish_run as finish_eval_run
 from ._routes_fine_tuning import finish_job as finish_fine_tuning_job
+from ._routes_realtime import ring as ring_realtime_call
 from ._server import (
     ApiError,
     FakeOpenAI,
@@ -56,6 +61,8 @@ __all__ = [
     "json_reply",
     "sse_reply",
     "finish_fine_tuning_job",
+    "finish_eval_run",
+    "ring_realtime_call",
     "response_events",
     "response_events_reply",
     "response_stream_reply",
