@@ -8,6 +8,10 @@ Example::
         fake.enqueue(error_reply(429, "Slow down.", type="rate_limit_error"))
         ...  # point a client at fake.url with fake.api_key
         assert fake.last.reply_status == 429
+
+The chat and responses routes answer a structured output request with JSON that fits the
+schema sent; :func:`queue_answer` scripts the next answer instead (a refusal, a cut by the
+token limit, a content filter stop, or given content).
 """
 
 from __future__ import annotations
@@ -30,6 +34,7 @@ from . import (  # noqa: F401  (imported to register the built-in routes)
     _routes_responses,
     _routes_uploads,
 )
+from ._answers import example_value, queue_answer
 from ._response_stream import (
     response_events,
     response_events_reply,
@@ -66,4 +71,6 @@ __all__ = [
     "response_events",
     "response_events_reply",
     "response_stream_reply",
+    "queue_answer",
+    "example_value",
 ]

@@ -7,8 +7,9 @@ import base64
 import json
 from typing import Any, Dict, List, Optional, Tuple, cast
 
+from ._answers import example_value, next_answer, scripted
 from ._response_stream import response_stream_reply
-from ._routes_chat import DEFAULT_REPLY, PARIS, example_value
+from ._routes_chat import DEFAULT_REPLY, PARIS
 from ._routes_chat_store import cursor_page
 from ._server import (
     ApiError,
@@ -172,6 +173,25 @@ def _reasoning(
     return item
 
 
+def _finish(fake: FakeOpenAI, body: Dict[str, Any], item: Dict[str, Any]) -> Optional[str]:
+    """Apply a queued answer, or ``max_output_tokens``, to an output message; return why it
+    is incomplete (None when it is not)."""
+    if item["type"] != "message":
+        return None
+    content, refusal, finish = scripted(next_answer(fake), item["content"][0]["text"])
+    limit = body.get("max_output_tokens")
+    if content is not None and isinstance(limit, int) and 0 < limit < count_tokens(content):
+        content, finish = " ".join(content.split()[:limit]), "length"
+    if refusal is not None:
+        item["content"] = [{"type": "refusal", "refusal": refusal}]
+    else:
+        item["content"][0]["text"] = content
+    if finish == "stop":
+        return None
+    item["status"] = "incomplete"
+    return "max_output_tokens" if finish == "length" else "content_filter"
+
+
 def _tools(body: Dict[str, Any]) -> List[Dict[str, Any]]:
     tools = body.get("tools") or []
     if not isinstance(tools, list):
@@ -197,6 +217,7 @@ def _build(fake: FakeOpenAI, body: Dict[str, Any]) -> Tuple[Dict[str, Any], List
         raise invalid("background", "background mode requires store=true")
     items = _input_items(fake, body.get("input"))
     output = _output(fake, body, items)
+    incomplete = _finish(fake, body, output)
     output_tokens = count_tokens(output.get("arguments") or output.get("content", [{}])[0].get("text", ""))
     reasoning = _reasoning(fake, body, items)
     reasoning_tokens = count_tokens(reasoning["summary"][0]["text"]) if reasoning else 0
@@ -227,6 +248,8 @@ def _build(fake: FakeOpenAI, body: Dict[str, Any]) -> Tuple[Dict[str, Any], List
         },
         "conversation": {"id": conversation} if isinstance(conversation, str) else conversation,
     }
+    if incomplete is not None:
+        response.update(status="incomplete", completed_at=None, incomplete_details={"reason": incomplete})
     for name, default in _ECHOED.items():
         value = body.get(name)
         response[name] = default if value is None else value
