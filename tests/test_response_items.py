@@ -647,6 +647,13 @@ def test_fake_reasons_when_asked_for_a_summary(fake: FakeOpenAI, session: OpenAI
     assert usage is not None and usage.output_tokens_details is not None
     assert usage.output_tokens_details.reasoning_tokens == len(done.text.split())
 
+    for block in fake.last.reply_body.decode().split("\n\n")[:-1]:
+        _check_event(json.loads(block.split("data: ", 1)[1]))
+
+    answer = responses.create(session, model="o4-mini", input="Hi", reasoning={"summary": "concise"}).data
+    assert [type(i) for i in answer.output] == [ResponseReasoningItem, ResponseOutputMessage]
+    assert answer.output[0].to_dict() == json.loads(fake.last.reply_body)["output"][0]
+    assert "encrypted_content" not in json.loads(fake.last.reply_body)["output"][0]
     plain = responses.create(session, model="o4-mini", input="Why is the sky blue?").data
     assert [type(i) for i in plain.output] == [ResponseOutputMessage]
 
