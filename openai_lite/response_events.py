@@ -1,9 +1,10 @@
 """The stream events of the Responses API, and their decoder.
 
-Every event type of the API has a class that ``isinstance`` tells apart; events of the same
-shape share one (the progress of a web search, for instance, is one class whose ``type``
-says ``in_progress``, ``searching`` or ``completed``). An event of a type this library does
-not model is a :class:`ResponseOtherEvent`, with its fields as attributes.
+Events are classes that ``isinstance`` tells apart; events of the same shape share one (the
+progress of a web search, for instance, is one class whose ``type`` says ``in_progress``,
+``searching`` or ``completed``). The few types this library does not model (audio, shell
+call progress) and those newer than it are :class:`ResponseOtherEvent`, with their fields
+as attributes.
 
 https://platform.openai.com/docs/api-reference/responses-streaming
 """
