@@ -98,15 +98,22 @@ def _deref(node: Any) -> Any:
 
 
 def properties(node: Any) -> Dict[str, Any]:
-    """The properties of a schema, merged through ``$ref``, ``allOf``, ``anyOf`` and ``oneOf``."""
+    """The properties of a schema, merged through ``$ref``, ``allOf``, ``anyOf`` and ``oneOf``.
+
+    A name that the schema requires without describing it is a property too (as ``{}``).
+    """
     node = _deref(node)
     found: Dict[str, Any] = {}
     if not isinstance(node, dict):
         return found
     for key in ("allOf", "anyOf", "oneOf"):
         for member in node.get(key, ()):
-            found.update(properties(member))
+            for name, schema in properties(member).items():
+                if schema or name not in found:  # a described name is not undone by a bare one
+                    found[name] = schema
     found.update(node.get("properties", {}))
+    for name in node.get("required", ()):
+        found.setdefault(name, {})
     return found
 
 
@@ -323,3 +330,15 @@ def test_a_field_or_parameter_the_code_lacks_is_found(monkeypatch: pytest.Monkey
         "embeddings.create(user)",
     ]
     assert unknown_to_spec() == ["models.OpenAIModel.owned"]
+
+
+def test_a_name_the_schema_requires_is_a_property_though_undescribed() -> None:
+    described = {"type": "string", "deprecated": True}
+    schema = {
+        "allOf": [{"properties": {"kind": described}}, {"required": ["kind"]}],
+        "properties": {"id": {"type": "string"}},
+        "required": ["id", "call_id"],
+    }
+
+    assert properties(schema) == {"kind": described, "id": {"type": "string"}, "call_id": {}}
+    assert deprecated(properties(schema)["kind"]) and not deprecated(properties(schema)["call_id"])
