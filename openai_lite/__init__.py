@@ -48,6 +48,7 @@ if TYPE_CHECKING:
         batches,
         chat,
         completions,
+        containers,
         embeddings,
         errors,
         files,
@@ -57,6 +58,7 @@ if TYPE_CHECKING:
         moderations,
         responses,
         uploads,
+        vector_stores,
         webhooks,
     )
 
@@ -89,6 +91,7 @@ __all__ = [
     "batches",
     "chat",
     "completions",
+    "containers",
     "embeddings",
     "errors",
     "files",
@@ -98,6 +101,7 @@ __all__ = [
     "moderations",
     "responses",
     "uploads",
+    "vector_stores",
     "webhooks",
 ]
 

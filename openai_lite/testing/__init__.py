@@ -18,6 +18,7 @@ from . import (  # noqa: F401  (imported to register the built-in routes)
     _routes_chat,
     _routes_chat_store,
     _routes_completions,
+    _routes_containers,
     _routes_embeddings,
     _routes_files,
     _routes_fine_tuning,
@@ -26,8 +27,11 @@ from . import (  # noqa: F401  (imported to register the built-in routes)
     _routes_moderations,
     _routes_responses,
     _routes_uploads,
+    _routes_vector_stores,
 )
+from ._routes_containers import write_container_file
 from ._routes_fine_tuning import finish_job as finish_fine_tuning_job
+from ._routes_vector_stores import VectorStoreSettings, finish_vector_store_files, vector_store_settings
 from ._server import (
     ApiError,
     FakeOpenAI,
@@ -51,4 +55,8 @@ __all__ = [
     "json_reply",
     "sse_reply",
     "finish_fine_tuning_job",
+    "VectorStoreSettings",
+    "vector_store_settings",
+    "finish_vector_store_files",
+    "write_container_file",
 ]
