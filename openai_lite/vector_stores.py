@@ -252,8 +252,10 @@ def _batch_path(vector_store_id: str, batch_id: str) -> str:
 
 
 def _strings(value: Any, name: str) -> List[str]:
-    if isinstance(value, (str, bytes)) or not isinstance(value, Sequence) or not all(
-        isinstance(v, str) for v in value
+    if (
+        isinstance(value, (str, bytes))
+        or not isinstance(value, Sequence)
+        or not all(isinstance(v, str) for v in value)
     ):
         raise TypeError(f"{name} must be a list of strings, not {value!r}")
     return [*value]
