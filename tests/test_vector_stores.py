@@ -131,6 +131,22 @@ def test_list_pages_through_every_store(fake: FakeOpenAI, session: OpenAISession
     assert newest_first.data.has_more is False and newest_first.data.first_id == ids[4]
 
 
+def test_unknown_files_are_refused_and_nothing_is_kept(fake: FakeOpenAI, session: OpenAISession) -> None:
+    file_id = upload(session, "cats.txt", CATS)
+
+    refused = vs.create(session, name="x", file_ids=[file_id, "file-missing"])
+
+    assert refused.status_code == 400 and refused.error is not None and refused.error.param == "file_ids"
+    assert vs.list(session).data.data == []
+    store_id = vs.create(session, name="y").data.id
+    batch = vs.create_file_batch(session, store_id, file_ids=[file_id, "file-missing"])
+    assert batch.status_code == 400 and vs.list_files(session, store_id).data.data == []
+    static = {"type": "static", "static": {"max_chunk_size_tokens": 200, "chunk_overlap_tokens": 150}}
+    overlapping = vs.create_file(session, store_id, file_id=file_id, chunking_strategy=static)
+    assert overlapping.status_code == 400 and overlapping.error is not None
+    assert overlapping.error.param == "chunking_strategy"
+
+
 def test_search_ranks_the_chunks_by_the_query_words(
     fake: FakeOpenAI, session: OpenAISession, store_id: str
 ) -> None:
@@ -217,7 +233,9 @@ def test_a_file_is_in_progress_until_looked_at_enough(
         None,
     )
     assert file.attributes == {"year": 2024, "public": True}
-    assert file.chunking_strategy is not None and file.chunking_strategy.type == "static"
+    assert file.chunking_strategy == vs.ChunkingStrategy(
+        type="static", static=vs.StaticChunking(max_chunk_size_tokens=400, chunk_overlap_tokens=100)
+    )
     assert vs.retrieve(session, store_id).data.status == "in_progress"  # the first look
 
     looked = vs.retrieve_file(session, store_id, file_id)

@@ -88,9 +88,15 @@ def _add_file(fake: FakeOpenAI, container_id: str, filename: str, data: bytes, s
     return file
 
 
-def _copy_file(fake: FakeOpenAI, container_id: str, file_id: Any, param: str) -> Dict[str, Any]:
+def _source(fake: FakeOpenAI, file_id: Any, param: str) -> str:
+    """Return *file_id* if it names a stored File, or raise a 400 :class:`ApiError`."""
     if not isinstance(file_id, str) or file_id not in fake.files:
         raise ApiError(400, f"Invalid '{param}': no file with id {file_id!r}.", param=param)
+    return file_id
+
+
+def _copy_file(fake: FakeOpenAI, container_id: str, file_id: Any, param: str) -> Dict[str, Any]:
+    file_id = _source(fake, file_id, param)
     filename = fake.files[file_id].get("filename") or file_id
     return _add_file(fake, container_id, filename, fake.file_contents.get(file_id, b""), "user")
 
@@ -132,6 +138,8 @@ def create_container(fake: FakeOpenAI, request: RecordedRequest, params: Dict[st
         container["network_policy"] = {"type": policy["type"]}
         if policy["type"] == "allowlist":
             container["network_policy"]["allowed_domains"] = list(policy.get("allowed_domains") or [])
+    for file_id in file_ids:
+        _source(fake, file_id, "file_ids")
     _state(fake).containers[container["id"]] = container
     _state(fake).files[container["id"]] = {}
     for file_id in file_ids:

@@ -178,33 +178,64 @@ def _chunks(text: str) -> List[str]:
     return [piece.strip() for piece in re.split(r"\n\s*\n", text) if piece.strip()]
 
 
-def _attach(
-    fake: FakeOpenAI, store_id: str, file_id: Any, attributes: Any, param: str = "file_id"
-) -> Dict[str, Any]:
-    if not isinstance(file_id, str) or file_id not in fake.files:
-        raise ApiError(400, f"Invalid '{param}': no file with id {file_id!r}.", param=param)
+def _chunking(value: Any) -> Dict[str, Any]:
+    if value is None or value == {"type": "auto"}:
+        return _DEFAULT_CHUNKING
+    static = value.get("static") if isinstance(value, dict) and value.get("type") == "static" else None
+    size = static.get("max_chunk_size_tokens") if isinstance(static, dict) else None
+    overlap = static.get("chunk_overlap_tokens") if isinstance(static, dict) else None
+    if not isinstance(size, int) or not isinstance(overlap, int) or not 100 <= size <= 4096:
+        raise invalid(
+            "chunking_strategy", "expected type 'auto', or 'static' with 100 to 4096 tokens a chunk"
+        )
+    if not 0 <= overlap <= size // 2:
+        raise invalid("chunking_strategy", "the overlap must not exceed half the chunk size")
+    return {"type": "static", "static": {"max_chunk_size_tokens": size, "chunk_overlap_tokens": overlap}}
+
+
+_Entry = Tuple[str, Dict[str, Any], Dict[str, Any]]
+
+
+def _entries(fake: FakeOpenAI, entries: List[Any], param: str) -> List[_Entry]:
+    """Check files to attach, given as objects with ``file_id``, ``attributes`` and ``chunking_strategy``."""
+    checked = []
+    for entry in entries:
+        file_id = entry.get("file_id") if isinstance(entry, dict) else None
+        if not isinstance(file_id, str) or file_id not in fake.files:
+            raise ApiError(400, f"Invalid '{param}': no file with id {file_id!r}.", param=param)
+        checked.append(
+            (file_id, _attributes(entry.get("attributes")), _chunking(entry.get("chunking_strategy")))
+        )
+    return checked
+
+
+def _attach(fake: FakeOpenAI, store_id: str, entries: List[_Entry]) -> List[Dict[str, Any]]:
+    """Attach checked files to a store, in progress for the looks the settings ask for."""
     state = _state(fake)
-    content = fake.file_contents.get(file_id, b"")
-    file: Dict[str, Any] = {
-        "id": file_id,
-        "object": "vector_store.file",
-        "usage_bytes": 0,
-        "created_at": fake.now(),
-        "vector_store_id": store_id,
-        "status": "in_progress",
-        "last_error": None,
-        "chunking_strategy": _DEFAULT_CHUNKING,
-        "attributes": _attributes(attributes),
-    }
-    state.files[store_id][file_id] = file
-    state.processing[(store_id, file_id)] = _Processing(
-        state.settings.processing_polls + 1,
-        _chunks(content.decode("utf-8", "replace")),
-        fake.files[file_id].get("filename", ""),
-        len(content),
-    )
-    _advance(fake, store_id, file)  # completes it at once when no look is asked for
-    return file
+    attached = []
+    for file_id, attributes, chunking in entries:
+        content = fake.file_contents.get(file_id, b"")
+        file: Dict[str, Any] = {
+            "id": file_id,
+            "object": "vector_store.file",
+            "usage_bytes": 0,
+            "created_at": fake.now(),
+            "vector_store_id": store_id,
+            "status": "in_progress",
+            "last_error": None,
+            "chunking_strategy": chunking,
+            "attributes": attributes,
+        }
+        state.files[store_id][file_id] = file
+        state.processing[(store_id, file_id)] = _Processing(
+            state.settings.processing_polls + 1,
+            _chunks(content.decode("utf-8", "replace")),
+            fake.files[file_id].get("filename", ""),
+            len(content),
+        )
+        _advance(fake, store_id, file)  # completes it at once when no look is asked for
+        attached.append(file)
+    return attached
 
 
 def _filtered(files: List[Dict[str, Any]], request: RecordedRequest) -> List[Dict[str, Any]]:
@@ -224,6 +255,8 @@ def create_store(fake: FakeOpenAI, request: RecordedRequest, params: Dict[str, s
     metadata = body.get("metadata")
     if metadata is not None and not isinstance(metadata, dict):
         raise invalid("metadata", "expected an object")
+    chunking = body.get("chunking_strategy")
+    entries = _entries(fake, [{"file_id": f, "chunking_strategy": chunking} for f in file_ids], "file_ids")
     now = fake.now()
     store: Dict[str, Any] = {
         "id": fake.new_id("vs_"),
@@ -241,8 +274,7 @@ def create_store(fake: FakeOpenAI, request: RecordedRequest, params: Dict[str, s
         store["expires_at"] = now + 86400 * expires_after["days"]
     _state(fake).stores[store["id"]] = store
     _state(fake).files[store["id"]] = {}
-    for file_id in file_ids:
-        _attach(fake, store["id"], file_id, None, "file_ids")
+    _attach(fake, store["id"], entries)
     return _polled(_get_store(fake, store["id"]), fake)
 
 
@@ -400,8 +432,8 @@ def create_store_file(fake: FakeOpenAI, request: RecordedRequest, params: Dict[s
     """Attach a File to a vector store."""
     store_id = _get_store(fake, params["vector_store_id"])["id"]
     body = json_body(request)
-    file_id = require(body, "file_id")
-    return _polled(_attach(fake, store_id, file_id, body.get("attributes")), fake)
+    require(body, "file_id")
+    return _polled(_attach(fake, store_id, _entries(fake, [body], "file_id"))[0], fake)
 
 
 @builtin_route("GET", "/vector_stores/{vector_store_id}/files")
@@ -467,14 +499,15 @@ def create_file_batch(fake: FakeOpenAI, request: RecordedRequest, params: Dict[s
         raise ApiError(400, "Provide exactly one of 'file_ids' and 'files'.", param="file_ids")
     if "file_ids" in body:
         given = require(body, "file_ids", list)
-        entries = [{"file_id": file_id, "attributes": body.get("attributes")} for file_id in given]
+        shared = {"attributes": body.get("attributes"), "chunking_strategy": body.get("chunking_strategy")}
+        entries = [{"file_id": file_id, **shared} for file_id in given]
         param = "file_ids"
     else:
         entries = require(body, "files", list)
         param = "files"
-    if not 1 <= len(entries) <= 2000 or not all(isinstance(e, dict) for e in entries):
+    if not 1 <= len(entries) <= 2000:
         raise invalid(param, "expected 1 to 2000 items")
-    file_ids = [_attach(fake, store_id, e.get("file_id"), e.get("attributes"), param)["id"] for e in entries]
+    file_ids = [file["id"] for file in _attach(fake, store_id, _entries(fake, entries, param))]
     batch: Dict[str, Any] = {
         "id": fake.new_id("vsfb_"),
         "object": "vector_store.files_batch",
