@@ -624,12 +624,11 @@ def upload_and_poll(
     binary file, bytes, or a ``(filename, content)`` tuple); they are checked before the
     first is sent, then uploaded one after the other with purpose ``"assistants"``, a path
     or file streamed from disk. ``upload_progress(done, total)`` follows the bytes sent
-    across all the files (the total is None when a size is unknown; a retried upload counts
-    again from the start of its file);
-    ``progress(done, total)`` follows the processing: the files no longer in progress, out
-    of all, after each look at the batch. The batch is looked at again after the time the
-    server asks for in the ``openai-poll-after-ms`` header, or after ``poll_interval``
-    seconds when it does not say.
+    across all the files (the total is None when a size is unknown; a retried upload
+    counts again from the start of its file). ``progress(done, total)`` follows the
+    processing: the files no longer in progress, out of all, after each look at the batch.
+    The batch is looked at again after the time the server asks for in the
+    ``openai-poll-after-ms`` header, or after ``poll_interval`` seconds when it does not say.
 
     The answer is the batch once no file is in progress: its ``file_counts`` tell how many
     were ``completed`` and how many ``failed``. When an upload or the attaching fails, its
