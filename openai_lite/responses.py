@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, Dict, List, Literal, Mapping, Optional, S
 
 import requests
 
+from ._errors import APIResponseValidationError
 from ._model import Model
 from ._request import _request, body_of, path_param
 from ._response import ApiResponse
@@ -173,14 +174,27 @@ class Response(Model):
 
     @property
     def output_text(self) -> str:
-        """The text of every ``output_text`` part of the output messages, joined."""
-        return "".join(
-            part.text
-            for item in self.output
-            if isinstance(item, ResponseOutputMessage)
-            for part in item.content
-            if isinstance(part, ResponseOutputText)
-        )
+        """The text of every ``output_text`` part of the output messages, joined.
+
+        :raises APIResponseValidationError: when a message's content is not a list, or a
+            text part's text is not text.
+        """
+        texts: List[str] = []
+        for item in self.output:
+            if not isinstance(item, ResponseOutputMessage):
+                continue
+            if not isinstance(item.content, list):
+                raise _bad_output("an output message's content is not a list", item.content)
+            for part in item.content:
+                if isinstance(part, ResponseOutputText):
+                    if not isinstance(part.text, str):
+                        raise _bad_output("an output_text part's text is not text", part.text)
+                    texts.append(part.text)
+        return "".join(texts)
+
+
+def _bad_output(why: str, value: Any) -> APIResponseValidationError:
+    return APIResponseValidationError(f"The response's output_text cannot be read: {why}", body=repr(value))
 
 
 
@@ -371,3 +385,75 @@ def __getattr__(name: str) -> Any:
     if name in events.__all__:
         return getattr(events, name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+# -- input token counts and compaction --------------------------------------------
+
+__all__ += ["InputTokenCount", "CompactedResponse", "count_input_tokens", "compact"]
+
+
+@dataclass
+class InputTokenCount(Model):
+    """The number of input tokens a response request would use."""
+
+    input_tokens: int = 0
+    object: str = "response.input_tokens"
+
+
+@dataclass
+class CompactedResponse(Model):
+    """A conversation compacted: its ``output`` items (kept messages and an encrypted
+    ``compaction`` item) replace the input given to the next response."""
+
+    id: str
+    output: List[ResponseItem]
+    object: str = "response.compaction"
+    created_at: Optional[int] = None
+    usage: Optional[ResponseUsage] = None
+
+
+def count_input_tokens(
+    session: requests.Session,
+    *,
+    model: Optional[str] = None,
+    input: Optional[Input] = None,
+    conversation: Union[None, str, Mapping[str, Any]] = None,
+    instructions: Optional[str] = None,
+    parallel_tool_calls: Optional[bool] = None,
+    previous_response_id: Optional[str] = None,
+    reasoning: Optional[Mapping[str, Any]] = None,
+    text: Optional[Mapping[str, Any]] = None,
+    tool_choice: ToolChoice = None,
+    tools: Optional[Sequence[Mapping[str, Any]]] = None,
+    truncation: Optional[Literal["auto", "disabled"]] = None,
+    **options: Unpack[RequestOptions],
+) -> ApiResponse[InputTokenCount]:
+    """Count the input tokens of a request to :func:`create` without creating a response.
+
+    https://platform.openai.com/docs/api-reference/responses/input-tokens
+    """
+    body = body_of(locals())
+    _check_arguments(input, None)
+    path = "/responses/input_tokens"
+    return _request(session, "POST", path, json_body=body, into=InputTokenCount, **options)
+
+
+def compact(
+    session: requests.Session,
+    *,
+    model: str,
+    input: Optional[Input] = None,
+    instructions: Optional[str] = None,
+    previous_response_id: Optional[str] = None,
+    prompt_cache_key: Optional[str] = None,
+    **options: Unpack[RequestOptions],
+) -> ApiResponse[CompactedResponse]:
+    """Compact a long conversation (``input``, or the one ending at ``previous_response_id``).
+
+    Send the answer's ``output`` items as the ``input`` of the next :func:`create`.
+
+    https://platform.openai.com/docs/api-reference/responses/compact
+    """
+    body = body_of(locals())
+    _check_arguments(input, None)
+    return _request(session, "POST", "/responses/compact", json_body=body, into=CompactedResponse, **options)

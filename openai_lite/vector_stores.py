@@ -17,7 +17,7 @@ from . import files as _files
 from ._model import Model
 from ._multipart import FileInput, OffsetProgress, Progress, check_progress, file_part
 from ._polling import check_poll_settings, poll
-from ._request import _request, body_of, path_param, string_map
+from ._request import _request, body_of, path_param, reply_id, string_map
 from ._response import ApiResponse
 
 if TYPE_CHECKING:
@@ -661,7 +661,7 @@ def upload_and_poll(
             if not sent.ok:
                 _delete_quietly(session, uploaded, later)
                 return cast("ApiResponse[VectorStoreFileBatch]", sent)
-            uploaded.append(sent.data.id)
+            uploaded.append(reply_id(sent.data.id, "file id", sent))
             offset += size or 0
         created = create_file_batch(
             session,
@@ -677,7 +677,7 @@ def upload_and_poll(
     if not created.ok:
         _delete_quietly(session, uploaded, later)
         return created
-    batch_id = created.data.id
+    batch_id = reply_id(created.data.id, "file batch id", created)
 
     def report_batch(batch: VectorStoreFileBatch) -> None:
         if progress is not None:

@@ -19,18 +19,23 @@ from . import (  # noqa: F401  (imported to register the built-in routes)
     _routes_chat_store,
     _routes_completions,
     _routes_containers,
+    _routes_conversations,
     _routes_embeddings,
+    _routes_evals,
     _routes_files,
     _routes_fine_tuning,
     _routes_images,
     _routes_models,
     _routes_moderations,
+    _routes_realtime,
     _routes_responses,
     _routes_uploads,
     _routes_vector_stores,
 )
 from ._routes_containers import write_container_file
+from ._routes_evals import finish_run as finish_eval_run
 from ._routes_fine_tuning import finish_job as finish_fine_tuning_job
+from ._routes_realtime import ring as ring_realtime_call
 from ._routes_vector_stores import VectorStoreSettings, finish_vector_store_files, vector_store_settings
 from ._server import (
     ApiError,
@@ -59,4 +64,6 @@ __all__ = [
     "vector_store_settings",
     "finish_vector_store_files",
     "write_container_file",
+    "finish_eval_run",
+    "ring_realtime_call",
 ]

@@ -1,7 +1,9 @@
-"""Responses routes: create (JSON or streamed), retrieve, delete, cancel and input items."""
+"""Responses routes: create (JSON or streamed), retrieve, delete, cancel, input items, input token
+counts and compaction."""
 
 from __future__ import annotations
 
+import base64
 import json
 from typing import Any, Dict, List, Optional, Tuple, cast
 
@@ -211,7 +213,16 @@ def _build(fake: FakeOpenAI, body: Dict[str, Any]) -> Tuple[Dict[str, Any], List
 def create_response(fake: FakeOpenAI, request: RecordedRequest, params: Dict[str, str]) -> Reply:
     """Answer with a message (or a function call), stored unless ``store`` is false."""
     body = json_body(request)
+    conversation = body.get("conversation")
+    if conversation is not None:
+        from ._routes_conversations import append_items, check_conversation  # imports this module
+
+        if body.get("previous_response_id") is not None:
+            raise invalid("conversation", "cannot be used with previous_response_id")
+        check_conversation(fake, conversation)
     response, items = _build(fake, body)
+    if conversation is not None:
+        append_items(fake, conversation, items + response["output"])
     if body.get("background"):
         response.update(status="queued", completed_at=None)
         pending = {k: v for k, v in response.items() if k != "usage"}
@@ -327,3 +338,75 @@ def _events(response: Dict[str, Any]) -> List[bytes]:
 def _encode(event: Dict[str, Any]) -> bytes:
     """Encode one event as ``event: <type>`` and ``data: <json>`` lines."""
     return f"event: {event['type']}\ndata: {json.dumps(event)}\n\n".encode()
+
+
+# -- input token counts and compaction ------------------------------------------------
+
+
+def _context(fake: FakeOpenAI, body: Dict[str, Any]) -> List[Dict[str, Any]]:
+    """The items a request reads: the previous response's or the conversation's, then ``input``."""
+    items: List[Dict[str, Any]] = []
+    previous = body.get("previous_response_id")
+    if previous is not None:
+        entry = stored_responses(fake).get(previous) if isinstance(previous, str) else None
+        if entry is None:
+            raise not_found("response", str(previous), "previous_response_id")
+        items += entry["input"] + entry["response"]["output"]
+    conversation = body.get("conversation")
+    if conversation is not None:
+        from ._routes_conversations import conversation_id_of, conversations_of
+
+        stored = conversations_of(fake).get(conversation_id_of(conversation))
+        if stored is None:
+            raise not_found("conversation", conversation_id_of(conversation), "conversation")
+        items += stored["items"]
+    return items + _input_items(fake, body.get("input"))
+
+
+def _tokens(items: List[Dict[str, Any]]) -> int:
+    return sum(count_tokens(_text_of(i) or str(i.get("arguments") or i.get("output") or "")) for i in items)
+
+
+@builtin_route("POST", "/responses/input_tokens")
+def count_input_tokens(fake: FakeOpenAI, request: RecordedRequest, params: Dict[str, str]) -> Reply:
+    """Count the words of the instructions and of every input item as tokens."""
+    body = json_body(request)
+    instructions = body.get("instructions")
+    tokens = _tokens(_context(fake, body))
+    if isinstance(instructions, str):
+        tokens += count_tokens(instructions)
+    return json_reply({"object": "response.input_tokens", "input_tokens": tokens})
+
+
+@builtin_route("POST", "/responses/compact")
+def compact_response(fake: FakeOpenAI, request: RecordedRequest, params: Dict[str, str]) -> Reply:
+    """Keep the user messages and fold everything else into one ``compaction`` item."""
+    body = json_body(request)
+    require(body, "model")
+    items = _context(fake, body)
+    if not items:
+        raise invalid("input", "nothing to compact: give input or previous_response_id")
+    kept = [i for i in items if i["type"] == "message" and i.get("role") == "user"]
+    folded = json.dumps([i for i in items if i not in kept]).encode("utf-8")
+    compaction = {
+        "id": fake.new_id("cmp_", 48),
+        "type": "compaction",
+        "encrypted_content": base64.b64encode(folded).decode("ascii"),
+    }
+    input_tokens = _tokens(items)
+    output_tokens = max(1, input_tokens // 4)
+    return json_reply(
+        {
+            "id": fake.new_id("resp_", 48),
+            "object": "response.compaction",
+            "created_at": fake.now(),
+            "output": kept + [compaction],
+            "usage": {
+                "input_tokens": input_tokens,
+                "input_tokens_details": {"cached_tokens": 0, "cache_write_tokens": 0},
+                "output_tokens": output_tokens,
+                "output_tokens_details": {"reasoning_tokens": 0},
+                "total_tokens": input_tokens + output_tokens,
+            },
+        }
+    )
