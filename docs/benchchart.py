@@ -8,6 +8,7 @@ Run by the docs build; by hand::
 from __future__ import annotations
 
 import json
+import os
 import sys
 from typing import Any, Dict, List, Tuple
 
@@ -63,6 +64,7 @@ def draw(source: str, target: str) -> None:
             ax.spines[side].set_visible(False)
     fig.suptitle(f"openai_lite benchmarks ({raw.get('date', 'latest run')})", fontsize=10)
     fig.tight_layout()
+    os.makedirs(os.path.dirname(target) or ".", exist_ok=True)
     fig.savefig(target, dpi=110)
     plt.close(fig)
 

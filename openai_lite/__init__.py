@@ -26,9 +26,12 @@ from ._errors import (
     AuthenticationError,
     BadRequestError,
     ConflictError,
+    ContentFilterFinishReasonError,
     InternalServerError,
+    LengthFinishReasonError,
     NotFoundError,
     OpenAIError,
+    OutputValidationError,
     PermissionDeniedError,
     RateLimitError,
     UnprocessableEntityError,
@@ -39,6 +42,7 @@ from ._pagination import paginate
 from ._request import request
 from ._response import ApiResponse, ErrorObject
 from ._retry import OpenAIRetry
+from ._schema import FunctionTool, function_tool, json_schema
 from ._session import OpenAISession, RetryingAdapter
 from ._version import __version__
 
@@ -89,8 +93,14 @@ __all__ = [
     "UnprocessableEntityError",
     "RateLimitError",
     "InternalServerError",
+    "LengthFinishReasonError",
+    "ContentFilterFinishReasonError",
+    "OutputValidationError",
     "request",
     "paginate",
+    "json_schema",
+    "function_tool",
+    "FunctionTool",
     "audio",
     "azure",
     "batches",

@@ -299,6 +299,8 @@ class Stream(Generic[T]):
         self.response = response
         #: How many times the request was retried before this response.
         self.retries = retries
+        #: What a join function (:func:`~openai_lite.chat.join`) applies to what it assembles.
+        self.finish: Optional[Callable[[Any], Any]] = None
         self._decode = decode
         self._terminal = terminal
         self._open_ended = open_ended

@@ -14,7 +14,9 @@ from ._errors import APIResponseValidationError
 from ._model import DecodeError, Model
 from ._request import _request, body_of, path_param, string_map
 from ._response import ApiResponse
+from ._schema import FunctionTool
 from ._streaming import Stream, event_decoder, open_stream
+from ._structured import chat_request
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
@@ -37,6 +39,7 @@ __all__ = [
     "CompletionTokensDetails",
     "PromptTokensDetails",
     "create",
+    "parse",
 ]
 
 
@@ -44,8 +47,22 @@ __all__ = [
 class FunctionCall(Model):
     """The function a tool call names, with its arguments as a JSON string."""
 
+    __slots__ = ("_parsed_arguments",)  # kept out of the fields: never sent back
+
     name: Optional[str] = None
     arguments: Optional[str] = None
+
+    @property
+    def parsed_arguments(self) -> Any:
+        """The arguments of a strict function tool, decoded by :func:`parse` (None otherwise).
+
+        A dict, or the dataclass instance for a tool made from one by
+        :func:`~openai_lite.function_tool`.
+        """
+        try:  # an unset slot: None, without a detour through the undeclared keys
+            return object.__getattribute__(self, "_parsed_arguments")
+        except AttributeError:
+            return None
 
 
 @dataclass
@@ -90,6 +107,8 @@ class MessageAudio(Model):
 class ChatCompletionMessage(Model):
     """The assistant's message. ``content`` is None when it only calls tools or refuses."""
 
+    __slots__ = ("_parsed",)  # kept out of the fields: never sent back
+
     role: str = "assistant"
     content: Optional[str] = None
     refusal: Optional[str] = None
@@ -97,6 +116,17 @@ class ChatCompletionMessage(Model):
     annotations: Optional[List[Annotation]] = None
     audio: Optional[MessageAudio] = None
     function_call: Optional[FunctionCall] = None
+
+    @property
+    def parsed(self) -> Any:
+        """The content decoded into the ``response_format`` dataclass of :func:`parse`.
+
+        None without one, and on a refusal (then ``refusal`` says why).
+        """
+        try:  # an unset slot: None, without a detour through the undeclared keys
+            return object.__getattribute__(self, "_parsed")
+        except AttributeError:
+            return None
 
 
 @dataclass
@@ -185,6 +215,8 @@ class ChatCompletion(Model):
 
 
 Message = Union[Mapping[str, Any], ChatCompletionMessage]
+#: A tool: its JSON object, or a :class:`~openai_lite.FunctionTool`.
+Tool = Union[Mapping[str, Any], FunctionTool]
 
 
 def create(
@@ -214,7 +246,7 @@ def create(
     store: Optional[bool] = None,
     temperature: Optional[float] = None,
     tool_choice: Union[None, str, Mapping[str, Any]] = None,
-    tools: Optional[Sequence[Mapping[str, Any]]] = None,
+    tools: Optional[Sequence[Tool]] = None,
     top_logprobs: Optional[int] = None,
     top_p: Optional[float] = None,
     user: Optional[str] = None,
@@ -230,7 +262,36 @@ def create(
     https://platform.openai.com/docs/api-reference/chat/create
     """
     body = body_of(locals())
+    chat_request(body, parse=False)
     return _request(session, "POST", "/chat/completions", json_body=body, into=ChatCompletion, **options)
+
+
+def parse(
+    session: requests.Session,
+    *,
+    response_format: Optional[type] = None,
+    tools: Optional[Sequence[Tool]] = None,
+    **kwargs: Any,
+) -> ApiResponse[ChatCompletion]:
+    """Create a chat completion whose answer is decoded into the ``response_format`` dataclass.
+
+    It takes the parameters of :func:`create`. ``message.parsed`` is the dataclass
+    instance (None on a refusal); the calls of strict function tools (made by
+    :func:`~openai_lite.function_tool`, or dicts with ``"strict": True``) carry
+    ``function.parsed_arguments``.
+
+    :raises LengthFinishReasonError: when a choice was cut by the token limit.
+    :raises ContentFilterFinishReasonError: when the content filter stopped a choice.
+    :raises OutputValidationError: when the JSON does not fit the type, naming the path.
+
+    https://platform.openai.com/docs/guides/structured-outputs
+    """
+    args: Dict[str, Any] = {"response_format": response_format, "tools": tools}
+    parser = chat_request(args, parse=True)
+    resp = create(session, **kwargs, **args)
+    if resp.ok and parser is not None:
+        parser(resp.data)
+    return resp
 
 
 
@@ -318,7 +379,7 @@ def stream(
     presence_penalty: Optional[float] = None,
     prompt_cache_key: Optional[str] = None,
     reasoning_effort: Optional[str] = None,
-    response_format: Optional[Mapping[str, Any]] = None,
+    response_format: Union[None, Mapping[str, Any], type] = None,
     safety_identifier: Optional[str] = None,
     seed: Optional[int] = None,
     service_tier: Optional[str] = None,
@@ -326,7 +387,7 @@ def stream(
     store: Optional[bool] = None,
     temperature: Optional[float] = None,
     tool_choice: Union[None, str, Mapping[str, Any]] = None,
-    tools: Optional[Sequence[Mapping[str, Any]]] = None,
+    tools: Optional[Sequence[Tool]] = None,
     top_logprobs: Optional[int] = None,
     top_p: Optional[float] = None,
     user: Optional[str] = None,
@@ -340,13 +401,19 @@ def stream(
     It takes the parameters of :func:`create`. An error status raises its typed
     :class:`~openai_lite.APIStatusError` here; a stream cut before ``data: [DONE]`` raises
     :class:`~openai_lite.APIConnectionError` while iterating. Use it as a context manager,
-    or close it, to give the connection back; :func:`join` assembles the chunks.
+    or close it, to give the connection back; :func:`join` assembles the chunks. With a
+    dataclass as ``response_format``, the completion that :func:`join` assembles from this
+    stream is decoded as by :func:`parse`.
 
     https://platform.openai.com/docs/api-reference/chat/create
     """
     body = body_of(locals())
     body["stream"] = True
-    return open_stream(session, "POST", "/chat/completions", json_body=body, decode=_decode_chunk, **options)
+    parser = chat_request(body, parse=isinstance(response_format, type))
+    path = "/chat/completions"
+    opened = open_stream(session, "POST", path, json_body=body, decode=_decode_chunk, **options)
+    opened.finish = parser
+    return opened
 
 
 _list = list  # the builtin, before this module's own list() is defined
@@ -423,6 +490,9 @@ def join(chunks: Iterable[ChatCompletionChunk]) -> ChatCompletion:
     :raises ValueError: when a list of chunks is empty.
     :raises APIResponseValidationError: when a stream had no chunk, or its deltas cannot
         be added up (text that is not text, an ``index`` that is not a number).
+    :raises LengthFinishReasonError: (and the other errors of :func:`parse`) for a stream of
+        :func:`stream` with a dataclass as ``response_format``, whose completion carries
+        ``message.parsed``.
     """
     completion: Dict[str, Any] = {}
     choices: Dict[int, Dict[str, Any]] = {}
@@ -470,9 +540,11 @@ def join(chunks: Iterable[ChatCompletionChunk]) -> ChatCompletion:
     completion = {"object": "chat.completion", **completion}
     completion["choices"] = [choices[index] for index in sorted(choices)]
     try:
-        return ChatCompletion.from_dict(completion)
+        joined = ChatCompletion.from_dict(completion)
     except (DecodeError, RecursionError) as exc:
         raise _bad_chunk(str(exc)) from None
+    finish = getattr(chunks, "finish", None)
+    return finish(joined) if finish is not None else joined
 
 
 # -- stored chat completions ---------------------------------------------------------

@@ -15,7 +15,9 @@ from ._errors import APIResponseValidationError
 from ._model import Model
 from ._request import _request, body_of, path_param
 from ._response import ApiResponse
+from ._schema import FunctionTool
 from ._streaming import Stream, open_stream
+from ._structured import responses_request
 from .response_items import (
     FileSearchResult,
     ReasoningSummaryText,
@@ -50,6 +52,7 @@ __all__ = [
     "ResponseTextConfig",
     "ReasoningConfig",
     "create",
+    "parse",
     "stream",
     "retrieve",
     "delete",
@@ -139,6 +142,8 @@ class ReasoningConfig(Model):
 class Response(Model):
     """A model response. ``output_text`` joins the text of its output messages."""
 
+    __slots__ = ("_output_parsed",)  # kept out of the fields: never sent back
+
     id: str
     output: List[ResponseOutputItem]
     object: str = "response"
@@ -192,6 +197,17 @@ class Response(Model):
                     texts.append(part.text)
         return "".join(texts)
 
+    @property
+    def output_parsed(self) -> Any:
+        """The output text decoded into the ``text_format`` dataclass of :func:`parse`.
+
+        None without one, and on a refusal.
+        """
+        try:  # an unset slot: None, without a detour through the undeclared keys
+            return object.__getattribute__(self, "_output_parsed")
+        except AttributeError:
+            return None
+
 
 def _bad_output(why: str, value: Any) -> APIResponseValidationError:
     return APIResponseValidationError(f"The response's output_text cannot be read: {why}", body=repr(value))
@@ -203,6 +219,8 @@ def _bad_output(why: str, value: Any) -> APIResponseValidationError:
 
 Input = Union[str, Sequence[Mapping[str, Any]]]
 ToolChoice = Union[None, Literal["none", "auto", "required"], Mapping[str, Any]]
+#: A tool: its JSON object, or a :class:`~openai_lite.FunctionTool`.
+Tool = Union[Mapping[str, Any], FunctionTool]
 
 
 def create(
@@ -228,7 +246,7 @@ def create(
     temperature: Optional[float] = None,
     text: Optional[Mapping[str, Any]] = None,
     tool_choice: ToolChoice = None,
-    tools: Optional[Sequence[Mapping[str, Any]]] = None,
+    tools: Optional[Sequence[Tool]] = None,
     top_logprobs: Optional[int] = None,
     top_p: Optional[float] = None,
     truncation: Optional[Literal["auto", "disabled"]] = None,
@@ -245,7 +263,36 @@ def create(
     """
     body = body_of(locals())
     _check_arguments(input, include)
+    responses_request(body, parse=False)
     return _request(session, "POST", "/responses", json_body=body, into=Response, **options)
+
+
+def parse(
+    session: requests.Session,
+    *,
+    text_format: Optional[type] = None,
+    tools: Optional[Sequence[Tool]] = None,
+    **kwargs: Any,
+) -> ApiResponse[Response]:
+    """Create a model response whose output text is decoded into the ``text_format`` dataclass.
+
+    It takes the parameters of :func:`create`. ``output_parsed`` is the dataclass instance
+    (None on a refusal); the function calls of strict tools (made by
+    :func:`~openai_lite.function_tool`, or dicts with ``"strict": True``) carry
+    ``parsed_arguments``.
+
+    :raises LengthFinishReasonError: when the response is incomplete by ``max_output_tokens``.
+    :raises ContentFilterFinishReasonError: when the content filter stopped it.
+    :raises OutputValidationError: when the JSON does not fit the type, naming the path.
+
+    https://platform.openai.com/docs/guides/structured-outputs
+    """
+    args: Dict[str, Any] = {"text_format": text_format, "tools": tools, "text": kwargs.pop("text", None)}
+    parser = responses_request(args, parse=True)
+    resp = create(session, **kwargs, **args)
+    if resp.ok and parser is not None:
+        parser(resp.data)
+    return resp
 
 
 def stream(
@@ -271,8 +318,9 @@ def stream(
     stream_options: Optional[Mapping[str, Any]] = None,
     temperature: Optional[float] = None,
     text: Optional[Mapping[str, Any]] = None,
+    text_format: Optional[type] = None,
     tool_choice: ToolChoice = None,
-    tools: Optional[Sequence[Mapping[str, Any]]] = None,
+    tools: Optional[Sequence[Tool]] = None,
     top_logprobs: Optional[int] = None,
     top_p: Optional[float] = None,
     truncation: Optional[Literal["auto", "disabled"]] = None,
@@ -285,7 +333,9 @@ def stream(
     ``{"include_obfuscation": False}``). Events are told apart by ``type``; those this
     library does not model are :class:`ResponseOtherEvent`. The stream ends after
     ``response.completed``, ``response.failed`` or ``response.incomplete``, whose
-    ``response`` is the final one. An error status raises its typed error here.
+    ``response`` is the final one. An error status raises its typed error here. With a
+    ``text_format`` dataclass, the final response is decoded as by :func:`parse`
+    (``output_parsed``), and so are the function calls of strict tools when they are done.
 
     :raises APIStreamError: while iterating, on an ``error`` event.
     :raises APIConnectionError: when the body ends before a final event.
@@ -295,8 +345,11 @@ def stream(
     body = body_of(locals())
     _check_arguments(input, include)
     body["stream"] = True
+    parser = responses_request(body, parse=text_format is not None)
     events = importlib.import_module(".response_events", __package__)
     decode, terminal = events.decode_event, events.is_terminal
+    if parser is not None:
+        decode = parser.events(decode)
     return open_stream(
         session, "POST", "/responses", json_body=body, decode=decode, terminal=terminal, **options
     )

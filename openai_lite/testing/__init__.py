@@ -8,6 +8,10 @@ Example::
         fake.enqueue(error_reply(429, "Slow down.", type="rate_limit_error"))
         ...  # point a client at fake.url with fake.api_key
         assert fake.last.reply_status == 429
+
+The chat and responses routes answer a structured output request with JSON that fits the
+schema sent; :func:`queue_answer` scripts the next answer instead (a refusal, a cut by the
+token limit, a content filter stop, or given content).
 """
 
 from __future__ import annotations
@@ -32,6 +36,7 @@ from . import (  # noqa: F401  (imported to register the built-in routes)
     _routes_uploads,
     _routes_vector_stores,
 )
+from ._answers import example_value, queue_answer
 from ._routes_containers import write_container_file
 from ._routes_evals import finish_run as finish_eval_run
 from ._routes_fine_tuning import finish_job as finish_fine_tuning_job
@@ -66,4 +71,6 @@ __all__ = [
     "write_container_file",
     "finish_eval_run",
     "ring_realtime_call",
+    "queue_answer",
+    "example_value",
 ]

@@ -7,7 +7,8 @@ import base64
 import json
 from typing import Any, Dict, List, Optional, Tuple, cast
 
-from ._routes_chat import DEFAULT_REPLY, PARIS, example_value, sse_pieces
+from ._answers import example_value, next_answer, scripted
+from ._routes_chat import DEFAULT_REPLY, PARIS, sse_pieces
 from ._routes_chat_store import cursor_page
 from ._server import (
     ApiError,
@@ -149,6 +150,25 @@ def _output(fake: FakeOpenAI, body: Dict[str, Any], items: List[Dict[str, Any]])
     }
 
 
+def _finish(fake: FakeOpenAI, body: Dict[str, Any], item: Dict[str, Any]) -> Optional[str]:
+    """Apply a queued answer, or ``max_output_tokens``, to an output message; return why it
+    is incomplete (None when it is not)."""
+    if item["type"] != "message":
+        return None
+    content, refusal, finish = scripted(next_answer(fake), item["content"][0]["text"])
+    limit = body.get("max_output_tokens")
+    if content is not None and isinstance(limit, int) and 0 < limit < count_tokens(content):
+        content, finish = " ".join(content.split()[:limit]), "length"
+    if refusal is not None:
+        item["content"] = [{"type": "refusal", "refusal": refusal}]
+    else:
+        item["content"][0]["text"] = content
+    if finish == "stop":
+        return None
+    item["status"] = "incomplete"
+    return "max_output_tokens" if finish == "length" else "content_filter"
+
+
 def _tools(body: Dict[str, Any]) -> List[Dict[str, Any]]:
     tools = body.get("tools") or []
     if not isinstance(tools, list):
@@ -174,6 +194,7 @@ def _build(fake: FakeOpenAI, body: Dict[str, Any]) -> Tuple[Dict[str, Any], List
         raise invalid("background", "background mode requires store=true")
     items = _input_items(fake, body.get("input"))
     output = _output(fake, body, items)
+    incomplete = _finish(fake, body, output)
     output_tokens = count_tokens(output.get("arguments") or output.get("content", [{}])[0].get("text", ""))
     input_tokens = sum(count_tokens(_text_of(i)) for i in items if i["type"] == "message")
     conversation = body.get("conversation")
@@ -201,6 +222,8 @@ def _build(fake: FakeOpenAI, body: Dict[str, Any]) -> Tuple[Dict[str, Any], List
         },
         "conversation": {"id": conversation} if isinstance(conversation, str) else conversation,
     }
+    if incomplete is not None:
+        response.update(status="incomplete", completed_at=None, incomplete_details={"reason": incomplete})
     for name, default in _ECHOED.items():
         value = body.get(name)
         response[name] = default if value is None else value
@@ -321,6 +344,16 @@ def _events(response: Dict[str, Any]) -> List[bytes]:
             )
             for part_index, part in enumerate(item["content"]):
                 at = dict(ids, content_index=part_index)
+                if part["type"] == "refusal":
+                    empty = dict(part, refusal="")
+                    events.append({"type": "response.content_part.added", **at, "part": empty})
+                    events += [
+                        {"type": "response.refusal.delta", **at, "delta": piece}
+                        for piece in sse_pieces(part["refusal"])
+                    ]
+                    events.append({"type": "response.refusal.done", **at, "refusal": part["refusal"]})
+                    events.append({"type": "response.content_part.done", **at, "part": part})
+                    continue
                 events.append({"type": "response.content_part.added", **at, "part": dict(part, text="")})
                 events += [
                     {"type": "response.output_text.delta", **at, "delta": piece, "logprobs": []}
@@ -331,7 +364,8 @@ def _events(response: Dict[str, Any]) -> List[bytes]:
                 )
                 events.append({"type": "response.content_part.done", **at, "part": part})
         events.append({"type": "response.output_item.done", "output_index": index, "item": item})
-    events.append({"type": "response.completed", "response": response})
+    end = "response.completed" if response["status"] == "completed" else "response.incomplete"
+    events.append({"type": end, "response": response})
     return [_encode(dict(event, sequence_number=n)) for n, event in enumerate(events)]
 
 
