@@ -12,6 +12,10 @@ Example::
 The chat and responses routes answer a structured output request with JSON that fits the
 schema sent; :func:`queue_answer` scripts the next answer instead (a refusal, a cut by the
 token limit, a content filter stop, or given content).
+
+A file attached to a vector store stays ``in_progress`` for a few looks, as
+:func:`vector_store_settings` says, or until :func:`finish_vector_store_files`;
+:func:`write_container_file` puts a file in a container as code running there would.
 """
 
 from __future__ import annotations
