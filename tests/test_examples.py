@@ -125,7 +125,7 @@ def test_the_examples_of_a_page_run_in_order(
     for block in blocks_of(page):
         if block.fragment is not None:
             continue
-        code = compile(block.code, f"{_page_id(page)}:{block.line}", "exec", dont_inherit=True)
+        code = compile(block.code, f"{_page_id(page)}:{block.line}", "exec")
         try:
             exec(code, namespace)  # noqa: S102
         except Exception as exc:
