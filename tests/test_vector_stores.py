@@ -19,7 +19,9 @@ from openai_lite.testing import (
     FakeOpenAI,
     RecordedRequest,
     Reply,
+    error_reply,
     finish_vector_store_files,
+    json_reply,
     vector_store_settings,
 )
 from openai_lite.testing._routes_files import upload_file
@@ -673,3 +675,38 @@ def test_upload_and_poll_checks_everything_before_sending(
     with pytest.raises(error, match=match):
         vs.upload_and_poll(session, "vs_1", **kwargs)
     assert fake.requests == []
+
+
+def test_an_unreadable_poll_header_falls_back_to_poll_interval(
+    fake: FakeOpenAI, session: OpenAISession, store_id: str
+) -> None:
+    file_id = upload(session, "cats.txt", CATS)
+    in_progress = {
+        "id": file_id,
+        "object": "vector_store.file",
+        "usage_bytes": 0,
+        "created_at": 1700000000,
+        "vector_store_id": store_id,
+        "status": "in_progress",
+        "last_error": None,
+    }
+    looks = f"/vector_stores/{store_id}/files/{file_id}"
+    fake.enqueue(json_reply(in_progress, headers={"openai-poll-after-ms": "soon"}), method="GET", path=looks)
+
+    resp = vs.create_file_and_poll(session, store_id, file_id=file_id, poll_interval=0, poll_timeout=600)
+
+    assert resp.data.status == "completed"  # after one look of its own, as the fake's settings say
+    assert [r.injected for r in fake.requests[1:]] == [False, True, False]
+
+
+def test_a_failed_look_is_returned(fake: FakeOpenAI, session: OpenAISession, store_id: str) -> None:
+    settings = vector_store_settings(fake)
+    settings.processing_polls, settings.poll_after_ms = 5, 1
+    fake.enqueue(error_reply(404, "No such file batch.", param="batch_id"), method="GET")
+
+    resp = vs.upload_and_poll(session, store_id, files=[("a.txt", b"alpha")])
+
+    assert resp.status_code == 404 and resp.error is not None and resp.error.param == "batch_id"
+    with pytest.raises(NotFoundError):
+        resp.data
+    assert [m for m, _ in sent(fake)] == ["POST", "POST", "GET"]
