@@ -10,6 +10,7 @@ from typing import Any, Dict, List, Optional, Tuple, cast
 from ._answers import example_value, next_answer, scripted
 from ._routes_chat import DEFAULT_REPLY, PARIS, sse_pieces
 from ._routes_chat_store import cursor_page
+from ._routes_moderations import moderation_param, moderation_result
 from ._server import (
     ApiError,
     FakeOpenAI,
@@ -229,7 +230,33 @@ def _build(fake: FakeOpenAI, body: Dict[str, Any]) -> Tuple[Dict[str, Any], List
         response[name] = default if value is None else value
     if isinstance(body.get("user"), str):
         response["user"] = body["user"]
+    _options(body, response, items)
     return response, items
+
+
+def _options(body: Dict[str, Any], response: Dict[str, Any], items: List[Dict[str, Any]]) -> None:
+    """Check ``context_management``; answer ``moderation`` and ``prompt_cache_options``."""
+    context = body.get("context_management")
+    if context is not None and (
+        not isinstance(context, list)
+        or not context
+        or not all(isinstance(c, dict) and isinstance(c.get("type"), str) for c in context)
+    ):
+        raise invalid("context_management", "expected a non-empty array of objects with a 'type'")
+    cache = body.get("prompt_cache_options")
+    if cache is not None:
+        if not isinstance(cache, dict):
+            raise invalid("prompt_cache_options", "expected an object")
+        ttl, mode = cache.get("ttl", "30m"), cache.get("mode", "implicit")
+        response["prompt_cache_options"] = {"ttl": ttl, "mode": mode}
+    model = moderation_param(body)
+    if model is not None:
+        said = " ".join(_text_of(i) for i in items if i["type"] == "message")
+        answer = " ".join(_text_of(o) for o in response["output"] if o["type"] == "message")
+        response["moderation"] = {
+            "input": moderation_result(model, said),
+            "output": moderation_result(model, answer),
+        }
 
 
 @builtin_route("POST", "/responses")
@@ -246,6 +273,9 @@ def create_response(fake: FakeOpenAI, request: RecordedRequest, params: Dict[str
     response, items = _build(fake, body)
     if conversation is not None:
         append_items(fake, conversation, items + response["output"])
+    if body.get("background") and body.get("stream"):
+        stored_responses(fake)[response["id"]] = {"response": response, "input": items}
+        return sse_reply(_events(response, queued=True), done=False)
     if body.get("background"):
         response.update(status="queued", completed_at=None)
         pending = {k: v for k, v in response.items() if k != "usage"}
@@ -261,13 +291,24 @@ def create_response(fake: FakeOpenAI, request: RecordedRequest, params: Dict[str
 
 @builtin_route("GET", "/responses/{response_id}")
 def retrieve_response(fake: FakeOpenAI, request: RecordedRequest, params: Dict[str, str]) -> Reply:
-    """Return a stored response; a queued background response is done when next read."""
+    """Return a stored response; a queued background response is done when next read.
+
+    With ``stream=true`` the response's events are streamed again, those after the
+    ``sequence_number`` given as ``starting_after`` (all of them without it).
+    """
     entry = _get(fake, params["response_id"])
     final = entry.pop("final", None)
     if final is not None:
         final["status"] = "completed"
         final["completed_at"] = fake.now()
         entry["response"] = final
+    query = {name: values[-1] for name, values in request.query.items()}
+    if query.get("stream") == "true":
+        after = query.get("starting_after", "-1")
+        if not after.lstrip("-").isdigit():
+            raise invalid("starting_after", "expected an integer")
+        events = _events(entry["response"], queued=bool(entry["response"].get("background")))
+        return sse_reply(events[int(after) + 1 :], done=False)
     return json_reply(entry["response"])
 
 
@@ -303,15 +344,19 @@ def list_input_items(fake: FakeOpenAI, request: RecordedRequest, params: Dict[st
 # -- streaming ----------------------------------------------------------------------
 
 
-def _events(response: Dict[str, Any]) -> List[bytes]:
-    """The server-sent events of a response, one chunk each, ending with response.completed."""
+def _events(response: Dict[str, Any], queued: bool = False) -> List[bytes]:
+    """The server-sent events of a response, one chunk each, ending with response.completed.
+
+    A background response (*queued*) is created queued, and then in progress.
+    """
     events: List[Dict[str, Any]] = []
     start = {k: v for k, v in response.items() if k != "usage"}
     start.update(status="in_progress", output=[], completed_at=None)
-    events += [
-        {"type": "response.created", "response": start},
-        {"type": "response.in_progress", "response": start},
-    ]
+    created = dict(start, status="queued") if queued else start
+    events.append({"type": "response.created", "response": created})
+    if queued:
+        events.append({"type": "response.queued", "response": created})
+    events.append({"type": "response.in_progress", "response": start})
     for index, item in enumerate(response["output"]):
         ids = {"item_id": item["id"], "output_index": index}
         if item["type"] == "function_call":
