@@ -41,6 +41,11 @@ from . import (  # noqa: F401  (imported to register the built-in routes)
     _routes_vector_stores,
 )
 from ._answers import example_value, queue_answer
+from ._response_stream import (
+    response_events,
+    response_events_reply,
+    response_stream_reply,
+)
 from ._routes_containers import write_container_file
 from ._routes_evals import finish_run as finish_eval_run
 from ._routes_fine_tuning import finish_job as finish_fine_tuning_job
@@ -75,6 +80,9 @@ __all__ = [
     "write_container_file",
     "finish_eval_run",
     "ring_realtime_call",
+    "response_events",
+    "response_events_reply",
+    "response_stream_reply",
     "queue_answer",
     "example_value",
 ]
