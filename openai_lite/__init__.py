@@ -52,6 +52,7 @@ if TYPE_CHECKING:
         batches,
         chat,
         completions,
+        containers,
         conversations,
         embeddings,
         errors,
@@ -64,6 +65,7 @@ if TYPE_CHECKING:
         realtime,
         responses,
         uploads,
+        vector_stores,
         webhooks,
     )
     from ._schema import FunctionTool, function_tool, json_schema
@@ -104,6 +106,7 @@ __all__ = [
     "batches",
     "chat",
     "completions",
+    "containers",
     "conversations",
     "embeddings",
     "errors",
@@ -116,6 +119,7 @@ __all__ = [
     "realtime",
     "responses",
     "uploads",
+    "vector_stores",
     "webhooks",
 ]
 

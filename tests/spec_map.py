@@ -77,6 +77,13 @@ MODELS: Dict[str, Union[str, Tuple[str, ...]]] = {
     "completions.Completion": "CreateCompletionResponse",
     "completions.CompletionChoice": "CreateCompletionResponse/choices/[]",
     "completions.CompletionLogprobs": "CreateCompletionResponse/choices/[]/logprobs",
+    # containers
+    "containers.Container": "ContainerResource",
+    "containers.ContainerList": "ContainerListResource",
+    "containers.ContainerExpiresAfter": "ContainerResource/expires_after",
+    "containers.NetworkPolicy": "ContainerResource/network_policy",
+    "containers.ContainerFile": "ContainerFileResource",
+    "containers.ContainerFileList": "ContainerFileListResource",
     # embeddings
     "embeddings.CreateEmbeddingResponse": "CreateEmbeddingResponse",
     "embeddings.Embedding": "Embedding",
@@ -299,6 +306,29 @@ MODELS: Dict[str, Union[str, Tuple[str, ...]]] = {
     # uploads
     "uploads.Upload": "Upload",
     "uploads.UploadPart": "UploadPart",
+    # vector stores
+    "vector_stores.VectorStore": "VectorStoreObject",
+    "vector_stores.VectorStoreList": "ListVectorStoresResponse",
+    "vector_stores.VectorStoreDeleted": "DeleteVectorStoreResponse",
+    "vector_stores.VectorStoreExpiresAfter": "VectorStoreExpirationAfter",
+    "vector_stores.FileCounts": ("VectorStoreObject/file_counts", "VectorStoreFileBatchObject/file_counts"),
+    "vector_stores.VectorStoreFile": "VectorStoreFileObject",
+    "vector_stores.VectorStoreFileList": "ListVectorStoreFilesResponse",
+    "vector_stores.VectorStoreFileDeleted": "DeleteVectorStoreFileResponse",
+    "vector_stores.VectorStoreFileError": "VectorStoreFileObject/last_error",
+    "vector_stores.ChunkingStrategy": (
+        "StaticChunkingStrategyResponseParam",
+        "OtherChunkingStrategyResponseParam",
+    ),
+    "vector_stores.StaticChunking": "StaticChunkingStrategy",
+    "vector_stores.VectorStoreFileContent": "VectorStoreFileContentResponse",
+    "vector_stores.ContentPart": (
+        "VectorStoreFileContentResponse/data/[]",
+        "VectorStoreSearchResultContentObject",
+    ),
+    "vector_stores.VectorStoreFileBatch": "VectorStoreFileBatchObject",
+    "vector_stores.SearchResult": "VectorStoreSearchResultItem",
+    "vector_stores.SearchResultsPage": "VectorStoreSearchResultsPage",
 }
 
 #: Response dataclasses that stand for no one schema, and why.
@@ -310,6 +340,8 @@ MODELS_EXCLUDED: Dict[str, str] = {
     "images.ImageOtherEvent": "the catch-all for event types that have no class",
     "audio.TranscriptOtherEvent": "the catch-all for event types that have no class",
     "audio.SpeechOtherEvent": "the catch-all for event types that have no class",
+    "containers.ContainerDeleted": "the spec documents no body; the keys are the reference example's",
+    "containers.ContainerFileDeleted": "the spec documents no body; the keys are the reference example's",
 }
 
 #: Resource function -> ``(METHOD, path)`` of its operation, or ``(METHOD, path, media type)``
@@ -333,6 +365,15 @@ FUNCTIONS: Dict[str, Tuple[str, ...]] = {
     "chat.delete": ("DELETE", "/chat/completions/{completion_id}"),
     "chat.list_messages": ("GET", "/chat/completions/{completion_id}/messages"),
     "completions.create": ("POST", "/completions"),
+    "containers.create": ("POST", "/containers"),
+    "containers.retrieve": ("GET", "/containers/{container_id}"),
+    "containers.list": ("GET", "/containers"),
+    "containers.delete": ("DELETE", "/containers/{container_id}"),
+    "containers.create_file": ("POST", "/containers/{container_id}/files", "multipart/form-data"),
+    "containers.list_files": ("GET", "/containers/{container_id}/files"),
+    "containers.retrieve_file": ("GET", "/containers/{container_id}/files/{file_id}"),
+    "containers.delete_file": ("DELETE", "/containers/{container_id}/files/{file_id}"),
+    "containers.file_content": ("GET", "/containers/{container_id}/files/{file_id}/content"),
     "conversations.create": ("POST", "/conversations"),
     "conversations.retrieve": ("GET", "/conversations/{conversation_id}"),
     "conversations.update": ("POST", "/conversations/{conversation_id}"),
@@ -408,6 +449,28 @@ FUNCTIONS: Dict[str, Tuple[str, ...]] = {
     "uploads.add_part": ("POST", "/uploads/{upload_id}/parts"),
     "uploads.complete": ("POST", "/uploads/{upload_id}/complete"),
     "uploads.cancel": ("POST", "/uploads/{upload_id}/cancel"),
+    "vector_stores.create": ("POST", "/vector_stores"),
+    "vector_stores.retrieve": ("GET", "/vector_stores/{vector_store_id}"),
+    "vector_stores.update": ("POST", "/vector_stores/{vector_store_id}"),
+    "vector_stores.delete": ("DELETE", "/vector_stores/{vector_store_id}"),
+    "vector_stores.list": ("GET", "/vector_stores"),
+    "vector_stores.search": ("POST", "/vector_stores/{vector_store_id}/search"),
+    "vector_stores.create_file": ("POST", "/vector_stores/{vector_store_id}/files"),
+    "vector_stores.retrieve_file": ("GET", "/vector_stores/{vector_store_id}/files/{file_id}"),
+    "vector_stores.update_file": ("POST", "/vector_stores/{vector_store_id}/files/{file_id}"),
+    "vector_stores.delete_file": ("DELETE", "/vector_stores/{vector_store_id}/files/{file_id}"),
+    "vector_stores.list_files": ("GET", "/vector_stores/{vector_store_id}/files"),
+    "vector_stores.file_content": ("GET", "/vector_stores/{vector_store_id}/files/{file_id}/content"),
+    "vector_stores.create_file_batch": ("POST", "/vector_stores/{vector_store_id}/file_batches"),
+    "vector_stores.retrieve_file_batch": ("GET", "/vector_stores/{vector_store_id}/file_batches/{batch_id}"),
+    "vector_stores.cancel_file_batch": (
+        "POST",
+        "/vector_stores/{vector_store_id}/file_batches/{batch_id}/cancel",
+    ),
+    "vector_stores.list_file_batch_files": (
+        "GET",
+        "/vector_stores/{vector_store_id}/file_batches/{batch_id}/files",
+    ),
 }
 
 #: Public functions that are no one operation, and why.
@@ -417,6 +480,10 @@ FUNCTIONS_EXCLUDED: Dict[str, str] = {
     "responses.parse": "passes its keywords on to responses.create, which is mapped",
     "cli.main": "the command line",
     "uploads.upload_file": "a recipe of create, add_part and complete, each mapped",
+    "vector_stores.create_file_and_poll": "a recipe of create_file and retrieve_file, each mapped",
+    "vector_stores.upload_and_poll": (
+        "a recipe of files.create, create_file_batch and retrieve_file_batch, each mapped"
+    ),
     "webhooks.sign": "webhooks are received, not requested",
     "webhooks.verify": "webhooks are received, not requested",
     "webhooks.unwrap": "webhooks are received, not requested",

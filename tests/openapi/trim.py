@@ -114,6 +114,31 @@ KEEP: tuple[tuple[str, str], ...] = (
     ("/fine_tuning/checkpoints/{fine_tuned_model_checkpoint}/permissions", "post"),
     ("/fine_tuning/checkpoints/{fine_tuned_model_checkpoint}/permissions", "get"),
     ("/fine_tuning/checkpoints/{fine_tuned_model_checkpoint}/permissions/{permission_id}", "delete"),
+    ("/vector_stores", "get"),
+    ("/vector_stores", "post"),
+    ("/vector_stores/{vector_store_id}", "get"),
+    ("/vector_stores/{vector_store_id}", "post"),
+    ("/vector_stores/{vector_store_id}", "delete"),
+    ("/vector_stores/{vector_store_id}/search", "post"),
+    ("/vector_stores/{vector_store_id}/files", "get"),
+    ("/vector_stores/{vector_store_id}/files", "post"),
+    ("/vector_stores/{vector_store_id}/files/{file_id}", "get"),
+    ("/vector_stores/{vector_store_id}/files/{file_id}", "post"),
+    ("/vector_stores/{vector_store_id}/files/{file_id}", "delete"),
+    ("/vector_stores/{vector_store_id}/files/{file_id}/content", "get"),
+    ("/vector_stores/{vector_store_id}/file_batches", "post"),
+    ("/vector_stores/{vector_store_id}/file_batches/{batch_id}", "get"),
+    ("/vector_stores/{vector_store_id}/file_batches/{batch_id}/cancel", "post"),
+    ("/vector_stores/{vector_store_id}/file_batches/{batch_id}/files", "get"),
+    ("/containers", "get"),
+    ("/containers", "post"),
+    ("/containers/{container_id}", "get"),
+    ("/containers/{container_id}", "delete"),
+    ("/containers/{container_id}/files", "get"),
+    ("/containers/{container_id}/files", "post"),
+    ("/containers/{container_id}/files/{file_id}", "get"),
+    ("/containers/{container_id}/files/{file_id}", "delete"),
+    ("/containers/{container_id}/files/{file_id}/content", "get"),
 )
 
 #: The module that maps the package's dataclasses to schemas.
@@ -198,7 +223,9 @@ def clean(node: Any, in_name_map: bool = False) -> Any:
             continue
         if key in NOISE or key.startswith("x-"):
             continue
-        if key in DATA_KEYS:
+        if key == "required" and isinstance(value, list):
+            out[key] = list(dict.fromkeys(value))  # the document repeats some names
+        elif key in DATA_KEYS:
             out[key] = value
         else:
             out[key] = clean(value, in_name_map=key in NAME_MAPS)
