@@ -27,6 +27,8 @@ from . import (  # noqa: F401  (imported to register the built-in routes)
     _routes_responses,
     _routes_uploads,
 )
+from ._ratelimit import RateLimits
+from ._routes_batches import BatchSettings, batch_settings
 from ._routes_fine_tuning import finish_job as finish_fine_tuning_job
 from ._server import (
     ApiError,
@@ -51,4 +53,7 @@ __all__ = [
     "json_reply",
     "sse_reply",
     "finish_fine_tuning_job",
+    "BatchSettings",
+    "batch_settings",
+    "RateLimits",
 ]
