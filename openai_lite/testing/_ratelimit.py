@@ -26,7 +26,7 @@ LIMITED_PATHS = ("/chat/completions", "/completions", "/embeddings", "/responses
 def format_duration(seconds: float) -> str:
     """Format a wait the way the API's ``x-ratelimit-reset-*`` headers do: ``20ms``, ``1s``, ``6m0s``."""
     if seconds < 1:
-        return f"{max(int(math.ceil(seconds * 1000)), 0)}ms"
+        return f"{max(int(math.ceil(round(seconds * 1000, 6))), 0)}ms"
     minutes, rest = divmod(seconds, 60)
     text = f"{rest:.3f}".rstrip("0").rstrip(".") + "s"
     return f"{int(minutes)}m{text}" if minutes else text
@@ -129,7 +129,7 @@ class RateLimits:
             self._last = now
             waits = [(b.wait_for(cost[name]), name, b) for name, b in self._buckets]
             wait, name, short = max(waits, key=lambda w: w[0])
-            if wait > 0:
+            if wait > 1e-6:
                 self.limited += 1
             else:
                 self.admitted += 1
@@ -137,7 +137,7 @@ class RateLimits:
                 for kind, bucket in self._buckets:
                     bucket.level -= cost[kind]
             headers = self._headers()
-        if wait <= 0:
+        if wait <= 1e-6:
             reply = call()
             pairs = reply.header_pairs()
             return Reply(
@@ -150,13 +150,13 @@ class RateLimits:
                 drop=reply.drop,
             )
         unit = "RPM" if name == "requests" else "TPM"
-        used = int(short.limit - short.level)
+        used = int(math.ceil(round(short.limit - short.level, 6)))
         message = (
             f"Rate limit reached for requests in organization org-acme on {name} per min ({unit}): "
             f"Limit {int(short.limit)}, Used {used}, Requested {cost[name]}. "
             f"Please try again in {format_duration(wait)}."
         )
-        headers["retry-after-ms"] = str(int(math.ceil(wait * 1000)))
+        headers["retry-after-ms"] = str(int(math.ceil(round(wait * 1000, 6))))
         headers["retry-after"] = str(int(math.ceil(wait)))
         return error_reply(429, message, type=name, code="rate_limit_exceeded", headers=headers)
 

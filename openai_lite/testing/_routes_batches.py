@@ -272,8 +272,7 @@ def _advance(fake: FakeOpenAI, batch: Dict[str, Any]) -> Dict[str, Any]:
     steps = (settings.validating / speed, settings.in_progress / speed, settings.finalizing / speed)
     if batch["status"] == "validating" and since >= steps[0]:
         problems = _validate(fake, batch)
-        if settings.fail_next > 0:
-            settings.fail_next -= 1
+        if batch["id"] + ":fail" in times:
             message = (
                 f"Enqueued token limit reached for {batch.get('model') or 'the model'} in organization "
                 f"{fake.organization_id}. Please try again once some in_progress batches have been completed."
@@ -342,7 +341,12 @@ def create_batch(fake: FakeOpenAI, request: RecordedRequest, params: Dict[str, s
         "metadata": _metadata(body.get("metadata")),
     }
     batches_of(fake)[batch["id"]] = batch
-    _TIMES.setdefault(fake, {})[batch["id"]] = fake.clock()
+    times = _TIMES.setdefault(fake, {})
+    times[batch["id"]] = fake.clock()
+    settings = batch_settings(fake)
+    if settings.fail_next > 0:
+        settings.fail_next -= 1
+        times[batch["id"] + ":fail"] = 1.0
     return json_reply(batch)
 
 
