@@ -11,7 +11,6 @@ every thread for the wait the server asks for.
 
 from __future__ import annotations
 
-import math
 import re
 import threading
 import time
@@ -138,7 +137,7 @@ class Pacer:
                     raise _Stopped()
                 now = self.clock()
                 self._refill(now)
-                tokens = math.ceil(prompt_estimate * self.prompt_ratio) + completion_cap
+                tokens = prompt_estimate * self.prompt_ratio + completion_cap
                 wait = self._paused_until - now
                 if not self._heard and self._in_flight:
                     wait = max(wait, 1.0)  # the first call tells the limits: one at a time until then
@@ -174,7 +173,7 @@ class Pacer:
             now = self.clock()
             self._refill(now)
             if headers is not None:
-                self._sync(seq, headers)
+                self._sync(headers)
             if prompt_tokens is not None and prompt_estimate > 0:
                 self._estimated += prompt_estimate
                 self._actual += prompt_tokens
@@ -184,13 +183,13 @@ class Pacer:
                 self._paused_until = max(self._paused_until, now + (1.0 if wait is None else wait))
             self._cond.notify_all()
 
-    def _sync(self, seq: int, headers: Mapping[str, str]) -> None:
+    def _sync(self, headers: Mapping[str, str]) -> None:
         """Take the server's view of the buckets, less what is still in flight.
 
         A call in flight may or may not have been charged by the server yet: counting it
         as not charged keeps the pool from overrunning the limit. The server's view only
-        lowers ours, unless this was the last call admitted and nothing is in flight: only
-        then is it surely not older than what we know.
+        ever lowers ours: answers come back in any order, so a higher one may be older than
+        what we know, and a level kept too low costs a wait once, not a share of the rate.
         """
         pending = {"requests": float(len(self._in_flight)), "tokens": sum(self._in_flight.values())}
         for kind in KINDS:
@@ -208,8 +207,7 @@ class Pacer:
                 level = min(float(remaining) - pending[kind], cap)
             except ValueError:
                 continue
-            latest = seq == self._seq and not self._in_flight
-            if kind not in self._level or latest or level < self._level[kind]:
+            if kind not in self._level or level < self._level[kind]:
                 self._level[kind] = level
 
     def stop(self) -> None:

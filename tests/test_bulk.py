@@ -89,7 +89,10 @@ def test_run_splits_uploads_creates_and_joins_the_results(
 def test_inputs_lines_full_lines_and_a_jsonl_path(
     fast: FakeOpenAI, session: OpenAISession, tmp_path: Any
 ) -> None:
-    given = [{"custom_id": "a", "body": body(1)}, {"custom_id": "b", "method": "POST", "url": CHAT, "body": body(2)}]
+    given = [
+        {"custom_id": "a", "body": body(1)},
+        {"custom_id": "b", "method": "POST", "url": CHAT, "body": body(2)},
+    ]
     assert [r.custom_id for r in run(session, given, str(tmp_path / "one"))] == ["a", "b"]
     path = tmp_path / "in.jsonl"
     path.write_text(json.dumps(given[1]) + "\n\n" + json.dumps(body(3)) + "\n")
@@ -104,7 +107,11 @@ def test_inputs_lines_full_lines_and_a_jsonl_path(
 @pytest.mark.parametrize(
     "requests, error, match",
     [
-        ([body(0), {"custom_id": "request-0", "body": body(1)}], ValueError, "'request-0' of item 1 is a duplicate"),
+        (
+            [body(0), {"custom_id": "request-0", "body": body(1)}],
+            ValueError,
+            "'request-0' of item 1 is a duplicate",
+        ),
         ([{"custom_id": "x", "body": body(0)}, {"custom_id": "x", "body": body(1)}], ValueError, "duplicate"),
         ([{"custom_id": "request-1", "body": body(0)}, body(1)], ValueError, "'request-1' of item 1"),
         ([{"custom_id": "x", "url": "/v1/embeddings", "body": {}}], ValueError, "not a POST to the job's"),
@@ -136,7 +143,10 @@ def test_bad_arguments_are_refused(session: OpenAISession, state: str) -> None:
 
 
 def test_parts_respect_max_bytes(fast: FakeOpenAI, session: OpenAISession, state: str) -> None:
-    one = len(json.dumps({"custom_id": "request-0", "method": "POST", "url": CHAT, "body": body(0)}).encode()) + 1
+    one = (
+        len(json.dumps({"custom_id": "request-0", "method": "POST", "url": CHAT, "body": body(0)}).encode())
+        + 1
+    )
     bulk.submit(session, [body(i) for i in range(5)], endpoint=CHAT, state=state, max_bytes=2 * one + 5)
     sizes = [len(u.files["file"].data) for u in sent(fast, "POST", "/files")]
     assert len(sizes) == 3 and max(sizes) <= 2 * one + 5

@@ -87,7 +87,9 @@ def test_killed_at_every_step_then_resumed(fake: FakeOpenAI, tmp_path: Any) -> N
 
         # Every request was uploaded once and put in one batch, and has one result.
         assert sorted(uploaded_ids(fake)) == expected, kill_at
-        created = [r for r in fake.requests if (r.method, r.route_path, r.reply_status) == ("POST", "/batches", 200)]
+        created = [
+            r for r in fake.requests if (r.method, r.route_path, r.reply_status) == ("POST", "/batches", 200)
+        ]
         parts = collections.Counter(r.json["metadata"]["openai_lite_part"] for r in created)
         assert parts == {"0": 1, "1": 1}, kill_at
         assert [r.custom_id for r in results] == expected, kill_at
