@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import importlib.util
 import json
 import os
 import sys
@@ -44,13 +45,8 @@ def _requests(args: argparse.Namespace) -> Any:
 def _progress(args: argparse.Namespace) -> Any:
     if args.no_progress:
         return None
-    if sys.stderr.isatty():
-        try:
-            import tqdm  # noqa: F401  (optional: pip install openai-lite[progress])
-
-            return True
-        except ImportError:
-            pass
+    if sys.stderr.isatty() and importlib.util.find_spec("tqdm") is not None:
+        return True  # a tqdm bar (optional: pip install openai-lite[progress])
 
     def report(job: Any) -> None:
         sys.stderr.write(f"{job}\n")
