@@ -290,7 +290,8 @@ def submit_parts(session: requests.Session, state_path: str, state: State) -> No
 
 
 def refresh(session: requests.Session, state: State, state_path: Optional[str]) -> Optional[float]:
-    """Fetch every unfinished batch; record it when *state_path* is given.
+    """Fetch every unfinished batch; when *state_path* is given, record it, and download the
+    output and error files of a batch that has ended (the "results fetched" step).
 
     :returns: the server's ``openai-poll-after-ms`` hint in seconds, the smallest one, if any.
     """
@@ -307,6 +308,13 @@ def refresh(session: requests.Session, state: State, state_path: Optional[str]) 
             hint = after if hint is None else min(hint, after)
         if state_path is not None and part["status"] != before and part["status"] in ENDED:
             write_state(state_path, state)
+    if state_path is not None:
+        for part in state["parts"]:
+            if part["status"] in ENDED and part["status"] != "skipped" and not part.get("fetched"):
+                _fetch(session, state_path, part, "output_file_id")
+                _fetch(session, state_path, part, "error_file_id")
+                part["fetched"] = True
+                write_state(state_path, state)
     return hint
 
 

@@ -63,7 +63,8 @@ def _header(headers: Mapping[str, str], name: str) -> Optional[str]:
 
 
 def retry_wait(headers: Mapping[str, str], message: Optional[str]) -> Optional[float]:
-    """The wait a 429 asks for: ``retry-after-ms``, ``retry-after``, or the message's "try again in"."""
+    """The wait a 429 asks for: ``retry-after-ms``, ``retry-after``, the message's "try again in",
+    or else the reset time of an exhausted bucket."""
     raw = _header(headers, "retry-after-ms")
     if raw is not None:
         try:
@@ -77,7 +78,15 @@ def retry_wait(headers: Mapping[str, str], message: Optional[str]) -> Optional[f
         except ValueError:
             pass
     found = _TRY_AGAIN.search(message or "")
-    return parse_duration(found.group(1)) if found else None
+    if found:
+        return parse_duration(found.group(1))
+    waits = [
+        parse_duration(_header(headers, f"x-ratelimit-reset-{kind}"))
+        for kind in KINDS
+        if _header(headers, f"x-ratelimit-remaining-{kind}") == "0"
+    ]
+    known = [w for w in waits if w is not None]
+    return max(known) if known else None
 
 
 class Pacer:

@@ -189,5 +189,7 @@ def test_reading_the_limits() -> None:
     assert retry_wait({"retry-after": "2"}, None) == 2.0
     assert retry_wait({}, "Limit 3, Used 3, Requested 1. Please try again in 1m2s.") == 62.0
     assert retry_wait({}, "Slow down.") is None
+    exhausted = {"x-ratelimit-remaining-requests": "0", "x-ratelimit-reset-requests": "1m30s"}
+    assert retry_wait(dict(exhausted, **{"x-ratelimit-remaining-tokens": "5"}), "Slow down.") == 90.0
     call = {"messages": [{"role": "user", "content": "x" * 40}], "model": "gpt-4o-mini"}
     assert estimate_prompt_tokens(call) == 11
