@@ -1,0 +1,391 @@
+"""Where each response dataclass and each resource function of the package is in the spec.
+
+``test_spec_drift.py`` reads these tables; ``openapi/trim.py`` keeps every schema that
+:data:`MODELS` names, so the trimmed document can be regenerated from a newer spec and the
+test rerun. This module imports nothing from the package, so that ``trim.py`` can read it.
+
+Names are relative to ``openai_lite``: ``"chat.ChatCompletion"``, ``"chat.create"``.
+
+A schema is named as ``"Schema"`` or ``"Schema/prop/[]/..."``: from the component
+``Schema``, each ``prop`` step goes into that property, and each ``[]`` step into the items
+of an array (through ``$ref``, ``allOf`` and nullable ``anyOf`` on the way). A schema that
+is no component is named by its operation, ``"DELETE /evals/{eval_id}"``: the JSON schema of
+its 200 answer. A class whose objects come in several spec variants names all of them, in a
+tuple.
+"""
+
+from __future__ import annotations
+
+from typing import Dict, Tuple, Union
+
+#: Response dataclass -> its schema (or schemas).
+MODELS: Dict[str, Union[str, Tuple[str, ...]]] = {
+    # audio
+    "audio.Transcription": "CreateTranscriptionResponseJson",
+    "audio.TranscriptionVerbose": "CreateTranscriptionResponseVerboseJson",
+    "audio.TranscriptionDiarized": "CreateTranscriptionResponseDiarizedJson",
+    "audio.TranscriptionSegment": "TranscriptionSegment",
+    "audio.TranscriptionDiarizedSegment": "TranscriptionDiarizedSegment",
+    "audio.TranscriptionWord": "TranscriptionWord",
+    "audio.TranscriptionLanguage": "TranscriptionLanguage",
+    "audio.TranscriptionLogprob": "CreateTranscriptionResponseJson/logprobs/[]",
+    "audio.TranscriptionUsageTokens": "TranscriptTextUsageTokens",
+    "audio.TranscriptionUsageInputDetails": "TranscriptTextUsageTokens/input_token_details",
+    "audio.TranscriptionUsageDuration": "TranscriptTextUsageDuration",
+    "audio.TranscriptTextDeltaEvent": "TranscriptTextDeltaEvent",
+    "audio.TranscriptTextSegmentEvent": "TranscriptTextSegmentEvent",
+    "audio.TranscriptTextDoneEvent": "TranscriptTextDoneEvent",
+    "audio.SpeechAudioDeltaEvent": "SpeechAudioDeltaEvent",
+    "audio.SpeechAudioDoneEvent": "SpeechAudioDoneEvent",
+    "audio.SpeechUsage": "SpeechAudioDoneEvent/usage",
+    "audio.Translation": "CreateTranslationResponseJson",
+    "audio.TranslationVerbose": "CreateTranslationResponseVerboseJson",
+    # batches
+    "batches.Batch": "Batch",
+    "batches.BatchList": "ListBatchesResponse",
+    "batches.BatchErrors": "Batch/errors",
+    "batches.BatchError": "BatchError",
+    "batches.BatchRequestCounts": "BatchRequestCounts",
+    "batches.BatchUsage": "Batch/usage",
+    "batches.BatchInputTokensDetails": "Batch/usage/input_tokens_details",
+    "batches.BatchOutputTokensDetails": "Batch/usage/output_tokens_details",
+    # chat
+    "chat.ChatCompletion": "CreateChatCompletionResponse",
+    "chat.Choice": "CreateChatCompletionResponse/choices/[]",
+    "chat.ChatCompletionMessage": "ChatCompletionResponseMessage",
+    "chat.ToolCall": ("ChatCompletionMessageToolCall", "ChatCompletionMessageCustomToolCall"),
+    "chat.FunctionCall": "ChatCompletionMessageToolCall/function",
+    "chat.Annotation": "ChatCompletionResponseMessage/annotations/[]",
+    "chat.URLCitation": "ChatCompletionResponseMessage/annotations/[]/url_citation",
+    "chat.MessageAudio": "ChatCompletionResponseMessage/audio",
+    "chat.ChoiceLogprobs": "CreateChatCompletionResponse/choices/[]/logprobs",
+    "chat.TokenLogprob": "ChatCompletionTokenLogprob",
+    "chat.TopLogprob": "ChatCompletionTokenLogprob/top_logprobs/[]",
+    "chat.CompletionUsage": "CompletionUsage",
+    "chat.CompletionTokensDetails": "CompletionUsage/completion_tokens_details",
+    "chat.PromptTokensDetails": "CompletionUsage/prompt_tokens_details",
+    "chat.ChatCompletionChunk": "CreateChatCompletionStreamResponse",
+    "chat.ChunkChoice": "CreateChatCompletionStreamResponse/choices/[]",
+    "chat.ChoiceDelta": "ChatCompletionStreamResponseDelta",
+    "chat.ChoiceDeltaToolCall": "ChatCompletionMessageToolCallChunk",
+    "chat.StoredChatCompletionMessage": "ChatCompletionMessageList/data/[]",
+    "chat.ChatCompletionList": "ChatCompletionList",
+    "chat.ChatCompletionMessageList": "ChatCompletionMessageList",
+    "chat.ChatCompletionDeleted": "ChatCompletionDeleted",
+    "chat.ChatCompletionModeration": "ChatCompletionModeration",
+    # completions
+    "completions.Completion": "CreateCompletionResponse",
+    "completions.CompletionChoice": "CreateCompletionResponse/choices/[]",
+    "completions.CompletionLogprobs": "CreateCompletionResponse/choices/[]/logprobs",
+    # embeddings
+    "embeddings.CreateEmbeddingResponse": "CreateEmbeddingResponse",
+    "embeddings.Embedding": "Embedding",
+    "embeddings.EmbeddingUsage": "CreateEmbeddingResponse/usage",
+    # conversations
+    "conversations.Conversation": "ConversationResource",
+    "conversations.ConversationDeleted": "DeletedConversationResource",
+    "conversations.ConversationItemList": "ConversationItemList",
+    # evals
+    "evals.Eval": "Eval",
+    "evals.EvalList": "EvalList",
+    "evals.EvalDeleted": "DELETE /evals/{eval_id}",
+    "evals.EvalRun": "EvalRun",
+    "evals.EvalRunList": "EvalRunList",
+    "evals.EvalRunDeleted": "DELETE /evals/{eval_id}/runs/{run_id}",
+    "evals.EvalRunError": "EvalApiError",
+    "evals.EvalRunResultCounts": "EvalRun/result_counts",
+    "evals.EvalRunModelUsage": "EvalRun/per_model_usage/[]",
+    "evals.EvalRunCriteriaResult": "EvalRun/per_testing_criteria_results/[]",
+    "evals.EvalRunOutputItem": "EvalRunOutputItem",
+    "evals.EvalRunOutputItemList": "EvalRunOutputItemList",
+    "evals.EvalRunOutputItemResult": "EvalRunOutputItemResult",
+    "evals.EvalRunOutputItemSample": "EvalRunOutputItem/sample",
+    # files
+    "files.FileObject": "OpenAIFile",
+    "files.FileList": "ListFilesResponse",
+    "files.FileDeleted": "DeleteFileResponse",
+    # fine-tuning
+    "fine_tuning.FineTuningJob": "FineTuningJob",
+    "fine_tuning.FineTuningJobError": "FineTuningJob/error",
+    "fine_tuning.Hyperparameters": ("FineTuningJob/hyperparameters", "FineTuneSupervisedHyperparameters"),
+    "fine_tuning.DpoHyperparameters": "FineTuneDPOHyperparameters",
+    "fine_tuning.FineTuneMethod": "FineTuneMethod",
+    "fine_tuning.SupervisedMethod": "FineTuneSupervisedMethod",
+    "fine_tuning.DpoMethod": "FineTuneDPOMethod",
+    "fine_tuning.ReinforcementMethod": "FineTuneReinforcementMethod",
+    "fine_tuning.FineTuningIntegration": "FineTuningIntegration",
+    "fine_tuning.WandbIntegration": "FineTuningIntegration/wandb",
+    "fine_tuning.FineTuningJobList": "ListPaginatedFineTuningJobsResponse",
+    "fine_tuning.FineTuningJobEvent": "FineTuningJobEvent",
+    "fine_tuning.FineTuningJobEventList": "ListFineTuningJobEventsResponse",
+    "fine_tuning.FineTuningJobCheckpoint": "FineTuningJobCheckpoint",
+    "fine_tuning.CheckpointMetrics": "FineTuningJobCheckpoint/metrics",
+    "fine_tuning.FineTuningJobCheckpointList": "ListFineTuningJobCheckpointsResponse",
+    "fine_tuning.CheckpointPermission": "FineTuningCheckpointPermission",
+    "fine_tuning.CheckpointPermissionList": "ListFineTuningCheckpointPermissionResponse",
+    "fine_tuning.CheckpointPermissionDeleted": "DeleteFineTuningCheckpointPermissionResponse",
+    # images
+    "images.ImagesResponse": "ImagesResponse",
+    "images.Image": "Image",
+    "images.ImageGenUsage": ("ImageGenUsage", "ImagesUsage"),
+    "images.ImageGenInputUsageDetails": ("ImageGenInputUsageDetails", "ImagesUsage/input_tokens_details"),
+    "images.ImageGenOutputTokensDetails": "ImageGenOutputTokensDetails",
+    "images.ImagePartialImageEvent": ("ImageGenPartialImageEvent", "ImageEditPartialImageEvent"),
+    "images.ImageCompletedEvent": ("ImageGenCompletedEvent", "ImageEditCompletedEvent"),
+    # models
+    "models.OpenAIModel": "Model",
+    "models.ModelList": "ListModelsResponse",
+    "models.ModelDeleted": "DeleteModelResponse",
+    # moderations
+    "moderations.ModerationCreateResponse": "CreateModerationResponse",
+    "moderations.Moderation": "CreateModerationResponse/results/[]",
+    "moderations.Categories": "CreateModerationResponse/results/[]/categories",
+    "moderations.CategoryScores": "CreateModerationResponse/results/[]/category_scores",
+    "moderations.CategoryAppliedInputTypes": (
+        "CreateModerationResponse/results/[]/category_applied_input_types"
+    ),
+    "moderations.ModerationResult": "ModerationResultBody",
+    "moderations.ModerationResults": "ChatCompletionModerationResults",
+    "moderations.ModerationFailure": ("ModerationErrorBody", "ChatCompletionModerationError"),
+    # realtime
+    "realtime.ClientSecret": "RealtimeCreateClientSecretResponse",
+    "realtime.RealtimeSession": "RealtimeCreateClientSecretResponse/session",
+    # responses
+    "responses.Response": "Response",
+    "responses.CompactedResponse": "CompactResource",
+    "responses.InputTokenCount": "TokenCountsResource",
+    "responses.ResponseUsage": "ResponseUsage",
+    "responses.InputTokensDetails": "ResponseUsage/input_tokens_details",
+    "responses.OutputTokensDetails": "ResponseUsage/output_tokens_details",
+    "responses.ResponseError": "ResponseError",
+    "responses.IncompleteDetails": "Response/incomplete_details",
+    "responses.ResponseTextConfig": "ResponseTextParam",
+    "responses.ReasoningConfig": "Reasoning",
+    "responses.ResponseModeration": "Moderation",
+    "responses.PromptCacheOptions": "PromptCacheOptions",
+    # responses: items
+    "response_items.ResponseOutputMessage": "OutputMessage",
+    "response_items.ResponseOutputText": "OutputTextContent",
+    "response_items.ResponseOutputRefusal": "RefusalContent",
+    "response_items.ResponseInputText": "InputTextContent",
+    "response_items.ResponseInputMessage": "InputMessageResource",
+    "response_items.ResponseFunctionToolCall": "FunctionToolCall",
+    "response_items.ResponseFunctionToolCallOutput": "FunctionToolCallOutput",
+    "response_items.ResponseReasoningItem": "ReasoningItem",
+    "response_items.ReasoningSummaryText": "SummaryTextContent",
+    "response_items.ResponseFunctionWebSearch": "WebSearchToolCall",
+    "response_items.ResponseFileSearchToolCall": "FileSearchToolCall",
+    "response_items.FileSearchResult": "FileSearchToolCall/results/[]",
+    "response_items.ResponseItemList": "ResponseItemList",
+    # responses: stream events
+    "response_events.ResponseLifecycleEvent": (
+        "ResponseCreatedEvent",
+        "ResponseQueuedEvent",
+        "ResponseInProgressEvent",
+        "ResponseCompletedEvent",
+        "ResponseFailedEvent",
+        "ResponseIncompleteEvent",
+    ),
+    "response_events.ResponseOutputItemEvent": (
+        "ResponseOutputItemAddedEvent",
+        "ResponseOutputItemDoneEvent",
+    ),
+    "response_events.ResponseContentPartEvent": (
+        "ResponseContentPartAddedEvent",
+        "ResponseContentPartDoneEvent",
+    ),
+    "response_events.ResponseTextDeltaEvent": "ResponseTextDeltaEvent",
+    "response_events.ResponseTextDoneEvent": "ResponseTextDoneEvent",
+    "response_events.ResponseRefusalDeltaEvent": "ResponseRefusalDeltaEvent",
+    "response_events.ResponseRefusalDoneEvent": "ResponseRefusalDoneEvent",
+    "response_events.ResponseFunctionCallArgumentsDeltaEvent": "ResponseFunctionCallArgumentsDeltaEvent",
+    "response_events.ResponseFunctionCallArgumentsDoneEvent": "ResponseFunctionCallArgumentsDoneEvent",
+    # uploads
+    "uploads.Upload": "Upload",
+    "uploads.UploadPart": "UploadPart",
+}
+
+#: Response dataclasses that stand for no one schema, and why.
+MODELS_EXCLUDED: Dict[str, str] = {
+    "response_events.ResponseOtherEvent": "the catch-all for event types that have no class",
+    "images.ImageOtherEvent": "the catch-all for event types that have no class",
+    "audio.TranscriptOtherEvent": "the catch-all for event types that have no class",
+    "audio.SpeechOtherEvent": "the catch-all for event types that have no class",
+}
+
+#: Resource function -> ``(METHOD, path)`` of its operation, or ``(METHOD, path, media type)``
+#: when the operation takes more than one kind of body.
+FUNCTIONS: Dict[str, Tuple[str, ...]] = {
+    "audio.transcribe": ("POST", "/audio/transcriptions"),
+    "audio.translate": ("POST", "/audio/translations"),
+    "audio.speech": ("POST", "/audio/speech"),
+    "audio.speech_to_file": ("POST", "/audio/speech"),
+    "audio.transcribe_stream": ("POST", "/audio/transcriptions"),
+    "audio.speech_stream": ("POST", "/audio/speech"),
+    "batches.create": ("POST", "/batches"),
+    "batches.retrieve": ("GET", "/batches/{batch_id}"),
+    "batches.list": ("GET", "/batches"),
+    "batches.cancel": ("POST", "/batches/{batch_id}/cancel"),
+    "chat.create": ("POST", "/chat/completions"),
+    "chat.stream": ("POST", "/chat/completions"),
+    "chat.retrieve": ("GET", "/chat/completions/{completion_id}"),
+    "chat.list": ("GET", "/chat/completions"),
+    "chat.update": ("POST", "/chat/completions/{completion_id}"),
+    "chat.delete": ("DELETE", "/chat/completions/{completion_id}"),
+    "chat.list_messages": ("GET", "/chat/completions/{completion_id}/messages"),
+    "completions.create": ("POST", "/completions"),
+    "conversations.create": ("POST", "/conversations"),
+    "conversations.retrieve": ("GET", "/conversations/{conversation_id}"),
+    "conversations.update": ("POST", "/conversations/{conversation_id}"),
+    "conversations.delete": ("DELETE", "/conversations/{conversation_id}"),
+    "conversations.create_items": ("POST", "/conversations/{conversation_id}/items"),
+    "conversations.list_items": ("GET", "/conversations/{conversation_id}/items"),
+    "conversations.retrieve_item": ("GET", "/conversations/{conversation_id}/items/{item_id}"),
+    "conversations.delete_item": ("DELETE", "/conversations/{conversation_id}/items/{item_id}"),
+    "evals.create": ("POST", "/evals"),
+    "evals.list": ("GET", "/evals"),
+    "evals.retrieve": ("GET", "/evals/{eval_id}"),
+    "evals.update": ("POST", "/evals/{eval_id}"),
+    "evals.delete": ("DELETE", "/evals/{eval_id}"),
+    "evals.create_run": ("POST", "/evals/{eval_id}/runs"),
+    "evals.list_runs": ("GET", "/evals/{eval_id}/runs"),
+    "evals.retrieve_run": ("GET", "/evals/{eval_id}/runs/{run_id}"),
+    "evals.cancel_run": ("POST", "/evals/{eval_id}/runs/{run_id}"),
+    "evals.delete_run": ("DELETE", "/evals/{eval_id}/runs/{run_id}"),
+    "evals.list_output_items": ("GET", "/evals/{eval_id}/runs/{run_id}/output_items"),
+    "evals.retrieve_output_item": ("GET", "/evals/{eval_id}/runs/{run_id}/output_items/{output_item_id}"),
+    "completions.stream": ("POST", "/completions"),
+    "embeddings.create": ("POST", "/embeddings"),
+    "files.list": ("GET", "/files"),
+    "files.create": ("POST", "/files"),
+    "files.retrieve": ("GET", "/files/{file_id}"),
+    "files.delete": ("DELETE", "/files/{file_id}"),
+    "files.content": ("GET", "/files/{file_id}/content"),
+    "files.download": ("GET", "/files/{file_id}/content"),
+    "fine_tuning.list_jobs": ("GET", "/fine_tuning/jobs"),
+    "fine_tuning.create_job": ("POST", "/fine_tuning/jobs"),
+    "fine_tuning.retrieve_job": ("GET", "/fine_tuning/jobs/{fine_tuning_job_id}"),
+    "fine_tuning.cancel_job": ("POST", "/fine_tuning/jobs/{fine_tuning_job_id}/cancel"),
+    "fine_tuning.pause_job": ("POST", "/fine_tuning/jobs/{fine_tuning_job_id}/pause"),
+    "fine_tuning.resume_job": ("POST", "/fine_tuning/jobs/{fine_tuning_job_id}/resume"),
+    "fine_tuning.list_events": ("GET", "/fine_tuning/jobs/{fine_tuning_job_id}/events"),
+    "fine_tuning.list_checkpoints": ("GET", "/fine_tuning/jobs/{fine_tuning_job_id}/checkpoints"),
+    "fine_tuning.create_checkpoint_permission": (
+        "POST",
+        "/fine_tuning/checkpoints/{fine_tuned_model_checkpoint}/permissions",
+    ),
+    "fine_tuning.list_checkpoint_permissions": (
+        "GET",
+        "/fine_tuning/checkpoints/{fine_tuned_model_checkpoint}/permissions",
+    ),
+    "fine_tuning.delete_checkpoint_permission": (
+        "DELETE",
+        "/fine_tuning/checkpoints/{fine_tuned_model_checkpoint}/permissions/{permission_id}",
+    ),
+    "images.generate": ("POST", "/images/generations"),
+    "images.edit": ("POST", "/images/edits", "multipart/form-data"),
+    "images.create_variation": ("POST", "/images/variations"),
+    "images.generate_stream": ("POST", "/images/generations"),
+    "images.edit_stream": ("POST", "/images/edits", "multipart/form-data"),
+    "models.list": ("GET", "/models"),
+    "models.retrieve": ("GET", "/models/{model}"),
+    "models.delete": ("DELETE", "/models/{model}"),
+    "moderations.create": ("POST", "/moderations"),
+    "responses.create": ("POST", "/responses"),
+    "responses.stream": ("POST", "/responses"),
+    "responses.retrieve": ("GET", "/responses/{response_id}"),
+    "responses.retrieve_stream": ("GET", "/responses/{response_id}"),
+    "responses.delete": ("DELETE", "/responses/{response_id}"),
+    "responses.cancel": ("POST", "/responses/{response_id}/cancel"),
+    "responses.list_input_items": ("GET", "/responses/{response_id}/input_items"),
+    "responses.compact": ("POST", "/responses/compact"),
+    "responses.count_input_tokens": ("POST", "/responses/input_tokens"),
+    "realtime.create_client_secret": ("POST", "/realtime/client_secrets"),
+    "realtime.accept_call": ("POST", "/realtime/calls/{call_id}/accept"),
+    "realtime.reject_call": ("POST", "/realtime/calls/{call_id}/reject"),
+    "realtime.hangup_call": ("POST", "/realtime/calls/{call_id}/hangup"),
+    "realtime.refer_call": ("POST", "/realtime/calls/{call_id}/refer"),
+    "uploads.create": ("POST", "/uploads"),
+    "uploads.add_part": ("POST", "/uploads/{upload_id}/parts"),
+    "uploads.complete": ("POST", "/uploads/{upload_id}/complete"),
+    "uploads.cancel": ("POST", "/uploads/{upload_id}/cancel"),
+}
+
+#: Public functions that are no one operation, and why.
+FUNCTIONS_EXCLUDED: Dict[str, str] = {
+    "chat.join": "assembles streamed chunks; sends nothing",
+    "chat.parse": "passes its keywords on to chat.create, which is mapped",
+    "responses.parse": "passes its keywords on to responses.create, which is mapped",
+    "cli.main": "the command line",
+    "uploads.upload_file": "a recipe of create, add_part and complete, each mapped",
+    "webhooks.sign": "webhooks are received, not requested",
+    "webhooks.verify": "webhooks are received, not requested",
+    "webhooks.unwrap": "webhooks are received, not requested",
+}
+
+#: Stream function -> the functions it is the streaming twin of. The twins need not take
+#: the :data:`STREAM_PARAMETERS` that the stream function takes or sends.
+STREAMS: Dict[str, Tuple[str, ...]] = {
+    "chat.stream": ("chat.create",),
+    "completions.stream": ("completions.create",),
+    "responses.stream": ("responses.create",),
+    "responses.retrieve_stream": ("responses.retrieve",),
+    "images.generate_stream": ("images.generate",),
+    "images.edit_stream": ("images.edit",),
+    "audio.transcribe_stream": ("audio.transcribe",),
+    "audio.speech_stream": ("audio.speech", "audio.speech_to_file"),
+}
+
+#: Function -> the parameters it sends itself, with a fixed value.
+SENT: Dict[str, Tuple[str, ...]] = {
+    "chat.stream": ("stream",),
+    "completions.stream": ("stream",),
+    "responses.stream": ("stream",),
+    "responses.retrieve_stream": ("stream",),
+    "images.generate_stream": ("stream",),
+    "images.edit_stream": ("stream",),
+    "audio.transcribe_stream": ("stream",),
+    "audio.speech_stream": ("stream_format",),
+    "realtime.accept_call": ("type",),
+}
+
+#: Function -> {its parameter: the API's name}, where the API's name cannot be used.
+RENAMED: Dict[str, Dict[str, str]] = {
+    "realtime.create_client_secret": {"session_config": "session"},  # session is the requests.Session
+}
+
+#: Parameters that only mean something for a stream: a function with a stream twin lacks them.
+STREAM_PARAMETERS = frozenset(
+    {"stream", "stream_options", "stream_format", "partial_images", "starting_after", "include_obfuscation"}
+)
+
+#: What the spec has and the code lacks on purpose: ``"module.Class.field"`` or
+#: ``"module.function(parameter)"`` -> why. What the spec marks deprecated is not asked for.
+ALLOWED: Dict[str, str] = {
+    "responses.Response.output_text": "a property that joins the output's text (the spec marks it SDK-only)",
+    "images.generate_stream(response_format)": "only GPT image models stream, and they answer b64_json",
+    "images.edit_stream(response_format)": "only GPT image models stream, and they answer b64_json",
+    "images.generate_stream(style)": "dall-e-3 only, which does not stream",
+    # Kept as undeclared keys (``model_extra``), and sent back, until the item classes declare them.
+    "response_items.ResponseFunctionToolCall.caller": "kept as an undeclared key",
+    "response_items.ResponseFunctionToolCall.namespace": "kept as an undeclared key",
+    "response_items.ResponseFunctionToolCallOutput.caller": "kept as an undeclared key",
+    "response_items.ResponseFunctionToolCallOutput.name": "kept as an undeclared key",
+    "response_items.ResponseFunctionToolCallOutput.namespace": "kept as an undeclared key",
+    "response_items.ResponseInputText.prompt_cache_breakpoint": "kept as an undeclared key",
+    "response_items.ResponseOutputMessage.phase": "kept as an undeclared key",
+}
+
+#: Parameters of the functions that the spec does not know, being the library's own.
+CLIENT_PARAMETERS: Dict[str, str] = {
+    "progress": "a callback following the upload or the download",
+    "path": "the file that a download is written to",
+}
+
+#: What the code declares and the spec does not know: ``"module.Class.field"`` or
+#: ``"module.function(parameter)"`` -> why.
+UNKNOWN_TO_SPEC: Dict[str, str] = {
+    "responses.Response.store": "the API sends it, though the schema lacks it",
+    "chat.StoredChatCompletionMessage.name": "the name the request gave the message",
+    "responses.stream(text_format)": "a dataclass, sent as the JSON schema of text.format",
+}
