@@ -314,3 +314,19 @@ def test_a_resumed_job_keeps_its_endpoint(fast: FakeOpenAI, session: OpenAISessi
     bulk.submit(session, [body(0)], endpoint=CHAT, state=state)
     with pytest.raises(ValueError, match="is not the job's"):
         bulk.submit(session, [body(0)], endpoint="/v1/embeddings", state=state)
+
+
+def test_progress_bars_on_stderr(
+    fast: FakeOpenAI, session: OpenAISession, state: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from openai_lite import embeddings
+
+    job = bulk.submit(session, [body(i) for i in range(3)], endpoint=CHAT, state=state)
+    bulk.wait(session, state, poll_interval=0.002, progress=True)
+    err = capsys.readouterr().err
+    assert job.job in err and "3/3" in err and "3 completed" in err
+    items = [{"input": "a"}, {"input": "b"}]
+    list(bulk.map(session, embeddings.create, items, model="text-embedding-3-small", progress=True))
+    assert "2/2" in capsys.readouterr().err
+    with pytest.raises(TypeError, match="progress must be a callable"):
+        bulk.wait(session, state, progress="yes")  # type: ignore[arg-type]
