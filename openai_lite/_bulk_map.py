@@ -160,6 +160,8 @@ def map(
 
     *items* is read lazily, at most ``2 * workers`` ahead of the results, so memory stays
     flat. Results come in the order of *items*, or as they finish with ``ordered=False``.
+    The threads share *session*; an :class:`~openai_lite.OpenAISession`'s connection pool is
+    grown to *workers* connections if it is smaller (a plain Session is used as it is).
 
     Calls are paced by the limits the API reports in its ``x-ratelimit-*`` headers and
     by *max_requests_per_minute* and *max_tokens_per_minute*: a call is charged its
