@@ -475,6 +475,12 @@ FUNCTIONS: Dict[str, Tuple[str, ...]] = {
 
 #: Public functions that are no one operation, and why.
 FUNCTIONS_EXCLUDED: Dict[str, str] = {
+    "bulk.submit": "a recipe of files.create, batches.create and their list functions, each mapped",
+    "bulk.wait": "polls batches.retrieve, which is mapped",
+    "bulk.results": "reads the files that files.download fetches, which is mapped",
+    "bulk.run": "a recipe of bulk.submit, bulk.wait and bulk.results",
+    "bulk.cancel": "a recipe of batches.cancel, which is mapped",
+    "bulk.status": "polls batches.retrieve, which is mapped",
     "chat.join": "assembles streamed chunks; sends nothing",
     "chat.parse": "passes its keywords on to chat.create, which is mapped",
     "responses.parse": "passes its keywords on to responses.create, which is mapped",

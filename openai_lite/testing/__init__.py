@@ -41,11 +41,13 @@ from . import (  # noqa: F401  (imported to register the built-in routes)
     _routes_vector_stores,
 )
 from ._answers import example_value, queue_answer
+from ._ratelimit import RateLimits
 from ._response_stream import (
     response_events,
     response_events_reply,
     response_stream_reply,
 )
+from ._routes_batches import BatchSettings, batch_settings
 from ._routes_containers import write_container_file
 from ._routes_evals import finish_run as finish_eval_run
 from ._routes_fine_tuning import finish_job as finish_fine_tuning_job
@@ -85,4 +87,7 @@ __all__ = [
     "response_stream_reply",
     "queue_answer",
     "example_value",
+    "BatchSettings",
+    "batch_settings",
+    "RateLimits",
 ]
