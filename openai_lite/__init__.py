@@ -26,14 +26,18 @@ from ._errors import (
     AuthenticationError,
     BadRequestError,
     ConflictError,
+    ContentFilterFinishReasonError,
     FileChangedError,
     InternalServerError,
+    LengthFinishReasonError,
     NotFoundError,
     OpenAIError,
+    OutputValidationError,
     PermissionDeniedError,
     RateLimitError,
     UnprocessableEntityError,
 )
+from ._model import JSONObject
 from ._multipart import Progress
 from ._pagination import paginate
 from ._request import request
@@ -47,19 +51,26 @@ if TYPE_CHECKING:
         audio,
         azure,
         batches,
+        bulk,
         chat,
         completions,
+        containers,
+        conversations,
         embeddings,
         errors,
+        evals,
         files,
         fine_tuning,
         images,
         models,
         moderations,
+        realtime,
         responses,
         uploads,
+        vector_stores,
         webhooks,
     )
+    from ._schema import FunctionTool, function_tool, json_schema
 
 __all__ = [
     "__version__",
@@ -69,6 +80,7 @@ __all__ = [
     "Progress",
     "ApiResponse",
     "ErrorObject",
+    "JSONObject",
     "OpenAIError",
     "APIConnectionError",
     "APITimeoutError",
@@ -84,34 +96,50 @@ __all__ = [
     "UnprocessableEntityError",
     "RateLimitError",
     "InternalServerError",
+    "LengthFinishReasonError",
+    "ContentFilterFinishReasonError",
+    "OutputValidationError",
     "request",
     "paginate",
+    "json_schema",
+    "function_tool",
+    "FunctionTool",
     "audio",
     "azure",
     "batches",
+    "bulk",
     "chat",
     "completions",
+    "containers",
+    "conversations",
     "embeddings",
     "errors",
+    "evals",
     "files",
     "fine_tuning",
     "images",
     "models",
     "moderations",
+    "realtime",
     "responses",
     "uploads",
+    "vector_stores",
     "webhooks",
 ]
 
-# The resource modules named above (and ``testing``), imported when first used.
-_MODULES = frozenset(name for name in __all__ if name not in globals()) | {"testing"}
+# Names imported when first used: the structured-output helpers, and the resource modules
+# named above (and ``testing``).
+_SCHEMA = frozenset({"json_schema", "function_tool", "FunctionTool"})
+_MODULES = frozenset(name for name in __all__ if name not in globals() and name not in _SCHEMA) | {"testing"}
 
 
 def __getattr__(name: str) -> Any:
     if name in _MODULES:
         return importlib.import_module(f"{__name__}.{name}")
+    if name in _SCHEMA:
+        return getattr(importlib.import_module(f"{__name__}._schema"), name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def __dir__() -> list[str]:
-    return sorted(set(globals()) | _MODULES)
+    return sorted(set(globals()) | _MODULES | _SCHEMA)

@@ -34,14 +34,20 @@ from typing import (
     TYPE_CHECKING,
     Any,
     Callable,
+    Dict,
     Generator,
     Generic,
     Iterator,
     List,
     Mapping,
     Optional,
+    Sequence,
+    Tuple,
     Type,
     TypeVar,
+    Union,
+    get_args,
+    get_type_hints,
 )
 
 import requests
@@ -58,6 +64,7 @@ from ._errors import (
     text_or_none,
 )
 from ._model import DecodeError, decoder_for
+from ._multipart import FilePart, Progress
 from ._request import _request, _timed_out
 
 if TYPE_CHECKING:
@@ -73,6 +80,8 @@ __all__ = [
     "Stream",
         "open_stream",
     "event_decoder",
+    "tagged_event_decoder",
+    "ends_with",
     "DRAIN_AFTER_END",
     "DRAIN_ON_CLOSE",
     "DRAIN_BYTES",
@@ -190,33 +199,80 @@ def event_decoder(into: Type[T]) -> Callable[[ServerSentEvent], T]:
     """Return a decoder of events whose data is a JSON *into* object.
 
     It raises :class:`APIStreamError` for an ``error`` event (whatever its data) or a
-    ``{"error": {...}}`` object, and :class:`~openai_lite.APIResponseValidationError` for data that is not the
-    documented JSON.
+    ``{"error": {...}}`` object, and :class:`~openai_lite.APIResponseValidationError` for
+    data that is not the documented JSON.
     """
     decode = decoder_for(into)
 
     def decode_event(sse: ServerSentEvent) -> T:
+        return _decoded(decode, _event_json(sse), sse)  # type: ignore[no-any-return]
+
+    return decode_event
+
+
+def tagged_event_decoder(classes: Sequence[type], other: type) -> Callable[[ServerSentEvent], Any]:
+    """Return a decoder of events of several kinds, told apart by their ``type``.
+
+    Each of *classes* declares the ``type`` values it stands for as a ``Literal``; an event
+    of any other type becomes an *other*. Errors are raised as by :func:`event_decoder`.
+    """
+    by_type: Dict[str, Callable[[Any], Any]] = {
+        tag: decoder_for(cls) for cls in classes for tag in get_args(get_type_hints(cls)["type"])
+    }
+    fallback = decoder_for(other)
+
+    def decode_event(sse: ServerSentEvent) -> Any:
+        obj = _event_json(sse)
+        kind = obj.get("type") if isinstance(obj, dict) else None
+        decode = by_type.get(kind, fallback) if isinstance(kind, str) else fallback
+        return _decoded(decode, obj, sse)
+
+    return decode_event
+
+
+def ends_with(*types: str) -> Callable[[ServerSentEvent], bool]:
+    """Return a ``terminal`` test (see :class:`Stream`): the stream ends after an event of *types*."""
+    quoted = [json.dumps(kind) for kind in types]
+
+    def terminal(sse: ServerSentEvent) -> bool:
+        if sse.event in types:
+            return True
+        if not any(q in sse.data for q in quoted):  # most events: no need to parse them again
+            return False
         try:
             obj = json.loads(sse.data)
         except (ValueError, RecursionError):
-            if sse.event == "error":
-                raise stream_error(snippet(sse.data, 1000)) from None
-            raise APIResponseValidationError(
-                "A stream event is not valid JSON", status_code=200, body=sse.data
-            ) from None
-        error = obj.get("error") if isinstance(obj, dict) else None
-        if sse.event == "error" or isinstance(error, (dict, str)):
-            raise stream_error(obj)
-        try:
-            return decode(obj)  # type: ignore[no-any-return]
-        except (DecodeError, RecursionError) as exc:
-            raise APIResponseValidationError(
-                f"A stream event does not have the documented shape ({exc})",
-                status_code=200,
-                body=sse.data,
-            ) from None
+            return False
+        return isinstance(obj, dict) and obj.get("type") in types
 
-    return decode_event
+    return terminal
+
+
+def _event_json(sse: ServerSentEvent) -> Any:
+    """Parse an event's data; raise the error it reports, or the one of data that is not JSON."""
+    try:
+        obj = json.loads(sse.data)
+    except (ValueError, RecursionError):
+        if sse.event == "error":  # an error event reports an error, whatever its data
+            raise stream_error(snippet(sse.data, 1000)) from None
+        raise APIResponseValidationError(
+            "A stream event is not valid JSON", status_code=200, body=sse.data
+        ) from None
+    error = obj.get("error") if isinstance(obj, dict) else None
+    if sse.event == "error" or isinstance(error, (dict, str)):
+        raise stream_error(obj)
+    return obj
+
+
+def _decoded(decode: Callable[[Any], Any], obj: Any, sse: ServerSentEvent) -> Any:
+    try:
+        return decode(obj)
+    except (DecodeError, RecursionError) as exc:
+        raise APIResponseValidationError(
+            f"A stream event does not have the documented shape ({exc})",
+            status_code=200,
+            body=sse.data,
+        ) from None
 
 
 def stream_error(obj: Any) -> APIStreamError:
@@ -282,6 +338,8 @@ class Stream(Generic[T]):
     :param decode: turns an event into the item to yield.
     :param terminal: None for a stream that ends with ``data: [DONE]``; otherwise tells the
         last event, which is yielded.
+    :param open_ended: the body may also simply end after a whole event (a stream of a
+        protocol this library does not know).
     """
 
     def __init__(
@@ -291,13 +349,17 @@ class Stream(Generic[T]):
         *,
         terminal: Optional[Callable[[ServerSentEvent], bool]] = None,
         retries: int = 0,
+        open_ended: bool = False,
     ) -> None:
         #: The :class:`requests.Response`, whose body this stream reads.
         self.response = response
         #: How many times the request was retried before this response.
         self.retries = retries
+        #: What a join function (:func:`~openai_lite.chat.join`) applies to what it assembles.
+        self.finish: Optional[Callable[[Any], Any]] = None
         self._decode = decode
         self._terminal = terminal
+        self._open_ended = open_ended
         self._chunks = _body_chunks(response)
         self._items = self._iterate()
         self._done = False
@@ -380,6 +442,9 @@ class Stream(Generic[T]):
                     yield item
         except _READ_ERRORS as exc:
             raise _connection_error(exc) from exc
+        if self._open_ended and not decoder.pending:
+            self._done = True
+            return
         end = "[DONE]" if terminal is None else "its terminal event"
         where = " in the middle of an event" if decoder.pending else ""
         raise APIConnectionError(f"The stream ended{where} before {end}: the response is incomplete.")
@@ -424,9 +489,13 @@ def open_stream(
     method: str,
     path: str,
     *,
-    json_body: Mapping[str, Any],
+    json_body: Optional[Mapping[str, Any]] = None,
     decode: Callable[[ServerSentEvent], T],
     terminal: Optional[Callable[[ServerSentEvent], bool]] = None,
+    params: Optional[Mapping[str, Any]] = None,
+    form: Optional[List[Tuple[str, Union[str, FilePart]]]] = None,
+    progress: Optional[Progress] = None,
+    open_ended: bool = False,
     **options: Unpack[RequestOptions],
 ) -> Stream[T]:
     """Send a request whose answer is an event stream, and return the open :class:`Stream`.
@@ -434,11 +503,25 @@ def open_stream(
     The status is checked before anything is read: an error status raises its typed
     :class:`~openai_lite.APIStatusError` here, after the same retries as any call.
 
+    :param json_body: a JSON body; :param form: multipart fields instead (see
+        :func:`~openai_lite._request._request`), whose upload *progress* follows.
     :param decode: turns an event into the item to yield; it may raise (see
         :func:`event_decoder`), and the stream adds its request id to the error.
     :param terminal: see :class:`Stream`.
+    :param open_ended: see :class:`Stream`.
     """
-    opened = _request(session, method, path, into=None, json_body=json_body, stream=True, **options)
+    opened = _request(
+        session,
+        method,
+        path,
+        into=None,
+        params=params,
+        json_body=json_body,
+        form=form,
+        progress=progress,
+        stream=True,
+        **options,
+    )
     if not opened.ok:
         raise opened.exception()
-    return Stream(opened.raw, decode, terminal=terminal, retries=opened.retries)
+    return Stream(opened.raw, decode, terminal=terminal, retries=opened.retries, open_ended=open_ended)
