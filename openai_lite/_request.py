@@ -54,7 +54,7 @@ from ._session import (
     check_header_value,
     check_key,
 )
-from ._timeouts import total_timeout as _total_timeout
+from ._timeouts import call_deadline
 
 if TYPE_CHECKING:
     from typing_extensions import TypedDict, Unpack
@@ -76,7 +76,7 @@ if TYPE_CHECKING:
         max_retries: int
         #: Seconds this whole call may take, retries and waits included (OpenAISession only);
         #: None for no bound. See :class:`~openai_lite.OpenAISession`.
-        total_timeout: Optional[float]
+        deadline: Optional[float]
 
 
 __all__ = ["_request", "path_param", "body_of", "form_of", "request", "reply_id"]
@@ -252,7 +252,7 @@ def _request(
     extra_body: Optional[Mapping[str, Any]] = None,
     timeout: Timeout = _UNSET,
     max_retries: Optional[int] = None,
-    total_timeout: Optional[float] = _UNSET,
+    deadline: Optional[float] = _UNSET,
     progress: Optional[Progress] = None,
 ) -> ApiResponse[Any]:
     """Send one API request and wrap the answer.
@@ -264,8 +264,8 @@ def _request(
         is read, up to :data:`ERROR_BODY_LIMIT` bytes.
     :param progress: the upload progress of *form*'s files (see :class:`MultipartBody`).
     """
-    total = _total_of(session, total_timeout)
-    with _total_timeout(total):
+    total = _total_of(session, deadline)
+    with call_deadline(total):
         return _send(
             session,
             method,
@@ -284,12 +284,12 @@ def _request(
         )
 
 
-def _total_of(session: requests.Session, total_timeout: Any) -> Optional[float]:
+def _total_of(session: requests.Session, deadline: Any) -> Optional[float]:
     """The call's total timeout (the session's when the call gives none), checked."""
-    if total_timeout is _UNSET:
-        total_timeout = getattr(session, "total_timeout", None)
-    _check_options(None, None, total_timeout)
-    return total_timeout  # type: ignore[no-any-return]
+    if deadline is _UNSET:
+        deadline = getattr(session, "deadline", None)
+    _check_options(None, None, deadline)
+    return deadline  # type: ignore[no-any-return]
 
 
 #: The headers that carry a credential: blanked in the request once it is sent.
@@ -582,7 +582,7 @@ def _download(
 
     target, folder = check_target(to, "path")
     check_progress(progress)
-    with _total_timeout(_total_of(session, options.get("total_timeout", _UNSET))):
+    with call_deadline(_total_of(session, options.get("deadline", _UNSET))):
         resp = _request(session, method, path, into=None, stream=True, json_body=json_body, **options)
         if not resp.ok:
             return resp

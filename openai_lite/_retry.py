@@ -130,7 +130,7 @@ class OpenAIRetry(Retry):
 
     def sleep(self, response: Any = None) -> None:
         """Wait before the next try; raise APITimeoutError at once when the call's
-        ``total_timeout`` would pass during the wait."""
+        ``deadline`` would pass during the wait."""
         wait: Optional[float] = None
         if self.respect_retry_after_header and response is not None:
             wait = self.get_retry_after(response)

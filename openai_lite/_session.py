@@ -102,12 +102,12 @@ def check_base_url(url: Any, name: str = "base_url") -> str:
 
 
 def _check_options(timeout: Any, max_retries: Any, total: Any = None) -> None:
-    """Refuse a ``timeout``, ``max_retries`` or ``total_timeout`` of the wrong type, before sending."""
+    """Refuse a ``timeout``, ``max_retries`` or ``deadline`` of the wrong type, before sending."""
     if total is not None:
         if not isinstance(total, (int, float)) or isinstance(total, bool):
-            raise TypeError(f"total_timeout must be seconds or None, not {type(total).__name__}")
+            raise TypeError(f"deadline must be seconds or None, not {type(total).__name__}")
         if not 0 < total < math.inf:
-            raise ValueError(f"total_timeout must be more than 0 seconds, not {total!r}")
+            raise ValueError(f"deadline must be more than 0 seconds, not {total!r}")
     if max_retries is not None:
         if not isinstance(max_retries, int) or isinstance(max_retries, bool):
             raise TypeError(f"max_retries must be an int, not {type(max_retries).__name__}")
@@ -154,7 +154,7 @@ class RetryingAdapter(HTTPAdapter):
     The override travels on the prepared request (``openai_max_retries``), so concurrent
     calls with different settings do not disturb each other. Each write of a request is
     bounded by the call's read timeout (urllib3 would leave the connect timeout on the
-    socket), and its connections honour a call's ``total_timeout``.
+    socket), and its connections honour a call's ``deadline``.
     """
 
     def __init__(self, max_retries: Retry, **kwargs: Any) -> None:
@@ -257,7 +257,7 @@ class OpenAISession(requests.Session):
     :param timeout: seconds, or a (connect, read) pair, for calls that give none.
     :param max_retries: retries for calls that give none, or a
         :class:`~urllib3.util.retry.Retry` for full control; 0 turns retrying off.
-    :param total_timeout: seconds that a whole call may take, for calls that give none:
+    :param deadline: seconds that a whole call may take, for calls that give none:
         connecting, sending, every retry and the waits between them, and reading the
         body (of a download too; of a stream, until it opens). When they pass, the call
         raises :class:`~openai_lite.APITimeoutError`. None (the default) sets no bound
@@ -274,7 +274,7 @@ class OpenAISession(requests.Session):
         "project",
         "timeout",
         "max_retries",
-        "total_timeout",
+        "deadline",
     ]
     #: The environment seen last, and the settings worked out for it (not pickled).
     _env_memo: Optional[Tuple[_Secret, Dict[Any, Any]]] = None
@@ -288,9 +288,9 @@ class OpenAISession(requests.Session):
         project: Optional[str] = None,
         timeout: Timeout = DEFAULT_TIMEOUT,
         max_retries: Union[int, Retry] = DEFAULT_MAX_RETRIES,
-        total_timeout: Optional[float] = None,
+        deadline: Optional[float] = None,
     ) -> None:
-        _check_options(timeout, None if isinstance(max_retries, Retry) else max_retries, total_timeout)
+        _check_options(timeout, None if isinstance(max_retries, Retry) else max_retries, deadline)
         env = os.environ
         key = api_key if api_key is not None else env.get("OPENAI_API_KEY")
         if not key:
@@ -318,7 +318,7 @@ class OpenAISession(requests.Session):
         #: The timeout of calls that give none.
         self.timeout: Timeout = timeout
         #: The bound on a whole call, for calls that give none (None: no bound).
-        self.total_timeout: Optional[float] = total_timeout
+        self.deadline: Optional[float] = deadline
         #: The retry policy of calls that give none.
         self.max_retries: Union[int, Retry] = max_retries
         self.headers["User-Agent"] = USER_AGENT
@@ -420,6 +420,6 @@ class OpenAISession(requests.Session):
     def __setstate__(self, state: Dict[str, Any]) -> None:
         # The key is not pickled; an unpickled session reads OPENAI_API_KEY again.
         super().__setstate__(state)  # type: ignore[misc]
-        self.__dict__.setdefault("total_timeout", None)
+        self.__dict__.setdefault("deadline", None)
         key = os.environ.get("OPENAI_API_KEY")
         self._api_key = _Secret(key) if key else None

@@ -5,7 +5,7 @@ to a server that pauses reading would be cut by the (short) connect timeout. The
 of an :class:`~openai_lite.OpenAISession` bound each write by the call's read timeout instead.
 
 A read timeout bounds each wait for data, not a call: a server that sends a byte now and then
-keeps a call alive for ever. :func:`total_timeout` bounds a whole call (connection, sending,
+keeps a call alive for ever. :func:`call_deadline` bounds a whole call (connection, sending,
 retries, the waits between them, and reading the body): a timer shuts the call's socket down
 when the time is up, connects and waits are shortened to what is left, and the call then
 raises :class:`~openai_lite.APITimeoutError`.
@@ -27,7 +27,7 @@ from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 
 from ._errors import APITimeoutError
 
-__all__ = ["CallState", "total_timeout", "remaining", "check_wait", "install", "write_timeout"]
+__all__ = ["CallState", "call_deadline", "remaining", "check_wait", "install", "write_timeout"]
 
 _UNSET: Any = object()
 
@@ -84,10 +84,10 @@ class CallState:
         return max(left, 0.0)
 
     def error(self) -> APITimeoutError:
-        return APITimeoutError(f"The call took longer than its total_timeout of {self.seconds:g} s")
+        return APITimeoutError(f"The call took longer than its deadline of {self.seconds:g} s")
 
 
-class total_timeout:  # noqa: N801  (used as a function: ``with total_timeout(seconds):``)
+class call_deadline:  # noqa: N801  (used as a function: ``with call_deadline(seconds):``)
     """Bound the calls made inside the block to *seconds* in all (None: no bound).
 
     Inside a block that already has a total timeout, the earlier deadline holds. Any error

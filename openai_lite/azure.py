@@ -74,7 +74,7 @@ class AzureOpenAISession(OpenAISession):
         out, the call's ``model`` is taken as the deployment name.
     :param base_url: instead of *azure_endpoint*: the URL that paths are appended to
         (``{endpoint}/openai``, or a gateway in front of it).
-    :param total_timeout: as for :class:`~openai_lite.OpenAISession`.
+    :param deadline: as for :class:`~openai_lite.OpenAISession`.
     :raises OpenAIError: when the endpoint, the API version or every credential is missing.
     :raises ValueError: when more than one credential is given, or *azure_deployment* is
         empty, ``.`` or ``..``.
@@ -94,7 +94,7 @@ class AzureOpenAISession(OpenAISession):
         base_url: Optional[str] = None,
         timeout: Timeout = DEFAULT_TIMEOUT,
         max_retries: Union[int, Retry] = DEFAULT_MAX_RETRIES,
-        total_timeout: Optional[float] = None,
+        deadline: Optional[float] = None,
     ) -> None:
         credentials = {
             "api_key": api_key,
@@ -121,7 +121,7 @@ class AzureOpenAISession(OpenAISession):
             base_url=base_url,
             timeout=timeout,
             max_retries=max_retries,
-            total_timeout=total_timeout,
+            deadline=deadline,
         )
         self.organization = self.project = None
         #: Sent as the ``api-version`` query parameter of every call.

@@ -71,48 +71,48 @@ def trickle(sent: List[int], head: bytes, length: int) -> Any:
     return handler
 
 
-def test_total_timeout_bounds_a_body_that_trickles_in() -> None:
+def test_deadline_bounds_a_body_that_trickles_in() -> None:
     sent: List[int] = []
     head = http_response(200, b"", {"Content-Type": "application/json"}, content_length=300)
     with RawServer(trickle(sent, head, 300)) as server:
-        with pytest.raises(APITimeoutError, match="total_timeout of 1 s"):
-            models.retrieve(raw_session(server.url, timeout=1.0), "gpt-4o", total_timeout=1.0)
+        with pytest.raises(APITimeoutError, match="deadline of 1 s"):
+            models.retrieve(raw_session(server.url, timeout=1.0), "gpt-4o", deadline=1.0)
     assert len(sent) < 100  # the call did not wait for the 300 bytes (a minute at this pace)
 
 
-def test_session_total_timeout_bounds_every_call() -> None:
+def test_session_deadline_bounds_every_call() -> None:
     sent: List[int] = []
     head = http_response(200, b"", {"Content-Type": "application/json"}, content_length=300)
     with RawServer(trickle(sent, head, 300)) as server:
-        session = raw_session(server.url, timeout=1.0, total_timeout=1.0)
-        assert session.total_timeout == 1.0
+        session = raw_session(server.url, timeout=1.0, deadline=1.0)
+        assert session.deadline == 1.0
         with pytest.raises(APITimeoutError):
             models.retrieve(session, "gpt-4o")
     assert len(sent) < 100
 
 
-def test_total_timeout_bounds_a_download_and_leaves_no_file(tmp_path: Path) -> None:
+def test_deadline_bounds_a_download_and_leaves_no_file(tmp_path: Path) -> None:
     sent: List[int] = []
     head = http_response(200, b"", {"Content-Type": "application/octet-stream"}, content_length=300)
     with RawServer(trickle(sent, head, 300)) as server:
         with pytest.raises(APITimeoutError):
-            files.download(raw_session(server.url, timeout=1.0), "file-1", tmp_path / "a", total_timeout=1.0)
+            files.download(raw_session(server.url, timeout=1.0), "file-1", tmp_path / "a", deadline=1.0)
     assert len(sent) < 100
     assert list(tmp_path.iterdir()) == []
 
 
-def test_total_timeout_does_not_wait_for_a_retry_after_it_would_outlast() -> None:
+def test_deadline_does_not_wait_for_a_retry_after_it_would_outlast() -> None:
     def handler(conn: RawConnection) -> None:
         while conn.read_request() is not None:
             conn.send(http_response(429, b'{"error": {"message": "slow down"}}', {"Retry-After": "30"}))
 
     with RawServer(handler) as server:
         with pytest.raises(APITimeoutError):
-            models.retrieve(raw_session(server.url, retries=2), "gpt-4o", total_timeout=1.0)
+            models.retrieve(raw_session(server.url, retries=2), "gpt-4o", deadline=1.0)
     assert len(server.requests) == 1  # no 30 s wait, no second try
 
 
-def test_total_timeout_stops_the_retries() -> None:
+def test_deadline_stops_the_retries() -> None:
     calls = threading.Event()
 
     def handler(conn: RawConnection) -> None:
@@ -123,16 +123,16 @@ def test_total_timeout_stops_the_retries() -> None:
 
     with RawServer(handler) as server:
         with pytest.raises(APITimeoutError):
-            models.retrieve(raw_session(server.url, retries=50), "gpt-4o", total_timeout=1.0)
+            models.retrieve(raw_session(server.url, retries=50), "gpt-4o", deadline=1.0)
     assert calls.is_set() and len(server.requests) < 10
 
 
-def test_call_within_its_total_timeout_is_untouched_and_keeps_its_connection(
+def test_call_within_its_deadline_is_untouched_and_keeps_its_connection(
     fake: FakeOpenAI, session: OpenAISession
 ) -> None:
     messages = [{"role": "user", "content": "Hi"}]
     for _ in range(3):
-        assert chat.create(session, model="gpt-4o", messages=messages, total_timeout=30).ok
+        assert chat.create(session, model="gpt-4o", messages=messages, deadline=30).ok
     assert len({r.connection_id for r in fake.requests}) == 1
 
 
@@ -140,11 +140,11 @@ def test_call_within_its_total_timeout_is_untouched_and_keeps_its_connection(
     "value, error",
     [("1", TypeError), (True, TypeError), (0, ValueError), (-1.0, ValueError), (float("inf"), ValueError)],
 )
-def test_total_timeout_of_the_wrong_type_or_value_is_refused_before_sending(
+def test_deadline_of_the_wrong_type_or_value_is_refused_before_sending(
     fake: FakeOpenAI, session: OpenAISession, value: Any, error: type
 ) -> None:
-    with pytest.raises(error, match="total_timeout must be"):
-        models.retrieve(session, "gpt-4o", total_timeout=value)
-    with pytest.raises(error, match="total_timeout must be"):
-        OpenAISession(api_key="sk-x", base_url=fake.url, total_timeout=value)
+    with pytest.raises(error, match="deadline must be"):
+        models.retrieve(session, "gpt-4o", deadline=value)
+    with pytest.raises(error, match="deadline must be"):
+        OpenAISession(api_key="sk-x", base_url=fake.url, deadline=value)
     assert fake.requests == []
