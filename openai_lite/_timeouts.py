@@ -16,11 +16,13 @@ in the thread that made it.
 
 from __future__ import annotations
 
+import heapq
+import os
 import socket
 import threading
 import time
 from types import TracebackType
-from typing import Any, Optional, Type
+from typing import Any, List, Optional, Tuple, Type
 
 from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
@@ -49,10 +51,9 @@ class CallState:
         self.seconds = seconds
         self.deadline = time.monotonic() + seconds
         self.expired = False
+        self.done = False
         self._sock: Optional[socket.socket] = None
         self._lock = threading.Lock()
-        self._timer = threading.Timer(seconds, self._fire)
-        self._timer.daemon = True
 
     def watch(self, sock: Any) -> None:
         """Remember the socket that the call uses now, to shut it down when the time is up."""
@@ -62,7 +63,7 @@ class CallState:
         if fired:
             self._shut(sock)
 
-    def _fire(self) -> None:
+    def fire(self) -> None:
         with self._lock:
             self.expired = True
             sock = self._sock
@@ -110,7 +111,7 @@ class call_deadline:  # noqa: N801  (used as a function: ``with call_deadline(se
         if self._seconds <= 0:
             state.expired = True
         else:
-            state._timer.start()
+            _watchdog.add(state)
         _local.call = state
         return state
 
@@ -123,12 +124,58 @@ class call_deadline:  # noqa: N801  (used as a function: ``with call_deadline(se
         state = self._state
         if state is None:
             return
-        state._timer.cancel()
+        state.done = True
         _local.call = self._outer
         if exc is not None and not isinstance(exc, Exception):
             return  # KeyboardInterrupt and the like go on as they are
         if state.expired and not isinstance(exc, APITimeoutError):
             raise state.error() from exc
+
+
+class _Watchdog:
+    """One thread for every call with a deadline: it shuts a call's socket when its time is up.
+
+    A thread per call would cost more than a fast call itself.
+    """
+
+    def __init__(self) -> None:
+        self._cond = threading.Condition()
+        self._heap: List[Tuple[float, int, CallState]] = []
+        self._owner = 0  # the process whose thread runs (a forked child starts its own)
+        self._count = 0
+        self._limit = 1024
+
+    def add(self, state: CallState) -> None:
+        with self._cond:
+            if self._owner != os.getpid():
+                self._owner = os.getpid()
+                self._heap = [item for item in self._heap if not item[2].done]
+                threading.Thread(target=self._run, name="openai-lite-deadlines", daemon=True).start()
+            self._count += 1
+            if len(self._heap) >= self._limit:  # finished calls wait for their deadline: drop them
+                self._heap = [item for item in self._heap if not item[2].done]
+                heapq.heapify(self._heap)
+                self._limit = max(1024, 2 * len(self._heap))
+            heapq.heappush(self._heap, (state.deadline, self._count, state))
+            if self._heap[0][2] is state:
+                self._cond.notify()
+
+    def _run(self) -> None:
+        while True:
+            due: List[CallState] = []
+            with self._cond:
+                now = time.monotonic()
+                while self._heap and (self._heap[0][2].done or self._heap[0][0] <= now):
+                    state = heapq.heappop(self._heap)[2]
+                    if not state.done:
+                        due.append(state)
+                if not due:
+                    self._cond.wait(self._heap[0][0] - now if self._heap else None)
+            for state in due:
+                state.fire()
+
+
+_watchdog = _Watchdog()
 
 
 def remaining() -> Optional[float]:
