@@ -121,7 +121,8 @@ def test_fake_rejects_unknown_part_type(fake: FakeOpenAI, session: OpenAISession
     resp = moderations.create(session, input=[{"type": "audio"}])
 
     assert resp.status_code == 400
-    assert resp.error is not None and resp.error.param == "input"
+    assert resp.error is not None and resp.error.param == "input[0].type"
+    assert resp.error.message == "Invalid value: 'audio'. Supported values are: 'image_url', 'text'."
 
 
 @pytest.mark.parametrize("bad", [b"bytes", 42, None])

@@ -101,20 +101,26 @@ def sse_reply(
     chunk_delay: float = 0.0,
     drop: Optional[str] = None,
     headers: Optional[Dict[str, str]] = None,
+    line_ending: str = "\n",
 ) -> Reply:
     """Build a chunked ``text/event-stream`` :class:`Reply`.
 
     An item of *events* that is bytes or str is sent as it is (its lines and the blank
     line that ends it); any other item is sent as ``data: <json>`` and a blank line.
     *done* adds ``data: [DONE]``. Each event goes in its own HTTP chunk, unless *split*
-    cuts the whole stream into chunks of that many bytes.
+    cuts the whole stream into chunks of that many bytes. *line_ending* (``"\\r\\n"`` or
+    ``"\\r"``) replaces each ``\\n`` of the stream before it is cut.
     """
+    if line_ending not in ("\n", "\r\n", "\r"):
+        raise ValueError(f"line_ending must be \\n, \\r\\n or \\r, not {line_ending!r}")
     pieces = [
         e if isinstance(e, bytes) else e.encode("utf-8") if isinstance(e, str) else sse_event(e)
         for e in events
     ]
     if done:
         pieces.append(b"data: [DONE]\n\n")
+    if line_ending != "\n":
+        pieces = [p.replace(b"\n", line_ending.encode("ascii")) for p in pieces]
     if split is not None:
         whole = b"".join(pieces)
         pieces = [whole[i : i + split] for i in range(0, len(whole), split)]

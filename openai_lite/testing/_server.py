@@ -12,7 +12,8 @@ import socket
 import threading
 import time
 import urllib.parse
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, BinaryIO, Dict, List, Optional, Tuple
 
@@ -32,6 +33,7 @@ from ._replies import (
     sse_event,
     sse_reply,
 )
+from ._validate import check_request
 from ._wire import (
     _MAX_HEADERS,
     Headers,
@@ -144,11 +146,23 @@ class FakeOpenAI:
     (:attr:`models`, :attr:`files`, :attr:`file_contents`,
     :attr:`fine_tuning_jobs`) may be read or changed under it too.
 
+    Every request that calls an operation of the API is checked against the API's request
+    schemas first (types, enums, required and unknown parameters, query parameters and form
+    fields), and one that breaks them is answered with the API's own 400 error, naming the
+    parameter. A queued reply is only used by a well-formed request. To send something
+    off-spec on purpose, use :meth:`off_spec`, send the header :attr:`OFF_SPEC_HEADER`
+    with a call, or construct the server with ``strict=False``: the request is then served
+    and :attr:`RecordedRequest.off_spec` says what was wrong with it.
+
     :param prefix: Path prefix of every route, e.g. ``"/v1"`` or ``""``.
     :param port: ``0`` picks a free port.
+    :param strict: Refuse requests that break the API's request schemas.
     """
 
     organization_id = "org-acme"
+    #: A request header that lets one off-spec request through (any value). The library
+    #: never sends it by itself: pass it with ``extra_headers``.
+    OFF_SPEC_HEADER = "X-Fake-Off-Spec"
 
     def __init__(
         self,
@@ -157,8 +171,15 @@ class FakeOpenAI:
         prefix: str = "/v1",
         host: str = "127.0.0.1",
         port: int = 0,
+        strict: bool = True,
     ) -> None:
         self.api_key = api_key
+        #: Whether requests that break the API's request schemas are refused.
+        self.strict = strict
+        #: Every request recorded since the server was created, in order; unlike
+        #: :attr:`requests`, :meth:`reset` does not clear it.
+        self.history: List[RecordedRequest] = []
+        self._sse_line_ending = "\n"
         self.prefix = "/" + prefix.strip("/") if prefix.strip("/") else ""
         self.host = host
         self.port = port
@@ -309,6 +330,29 @@ class FakeOpenAI:
         with self._meta_lock:
             self._queue.append(_Queued(reply, times, regex, upper))
 
+    @property
+    def sse_line_ending(self) -> str:
+        """The line ending of every ``text/event-stream`` reply: ``"\\n"`` (the default),
+        ``"\\r\\n"`` or ``"\\r"``; each ``\\n`` of the reply is replaced when it is sent."""
+        return self._sse_line_ending
+
+    @sse_line_ending.setter
+    def sse_line_ending(self, value: str) -> None:
+        if value not in ("\n", "\r\n", "\r"):
+            raise ValueError(f"sse_line_ending must be \\n, \\r\\n or \\r, not {value!r}")
+        self._sse_line_ending = value
+
+    @contextmanager
+    def off_spec(self) -> Iterator[None]:
+        """Serve requests that break the API's request schemas while the block runs."""
+        with self._meta_lock:
+            before, self.strict = self.strict, False
+        try:
+            yield
+        finally:
+            with self._meta_lock:
+                self.strict = before
+
     def route(self, method: str, pattern: str) -> Callable[[Handler], Handler]:
         """Register a handler ``(fake, request, params) -> Reply`` on this instance.
 
@@ -399,7 +443,8 @@ class FakeOpenAI:
         if parsed is None:
             return False, False
         request, keep_alive = parsed
-        reply, injected = self._dispatch(request)
+        request, reply, injected = self._dispatch(request)
+        reply = self._frame_events(reply)
         self._record(request, reply, injected)
         if reply.delay and self._stopped.wait(reply.delay):
             return False, False
@@ -491,16 +536,23 @@ class FakeOpenAI:
             chunked=chunked,
         )
 
-    def _dispatch(self, request: RecordedRequest) -> Tuple[Reply, bool]:
+    def _dispatch(self, request: RecordedRequest) -> Tuple[RecordedRequest, Reply, bool]:
+        refusal = check_request(request)
+        if refusal is not None:
+            request = dataclasses.replace(request, off_spec=str(refusal))
+            if not self.strict or self.OFF_SPEC_HEADER in request.headers:
+                refusal = None
         with self._meta_lock:
             for i, queued in enumerate(self._queue):
                 if queued.matches(request.method, request.route_path):
+                    if refusal is not None:
+                        return request, refusal.reply, False
                     queued.times -= 1
                     if queued.times <= 0:
                         del self._queue[i]
-                    return queued.reply, True
+                    return request, queued.reply, True
         if request.headers.get("Authorization", "") != "Bearer " + self.api_key:
-            return error_reply(
+            return request, error_reply(
                 401, "Incorrect API key provided.", code="invalid_api_key"
             ), False
         allowed: List[str] = []
@@ -511,13 +563,25 @@ class FakeOpenAI:
             if route.method != request.method:
                 allowed.append(route.method)
                 continue
-            return self._call(route.handler, request, params), False
+            if refusal is not None:
+                return request, refusal.reply, False
+            return request, self._call(route.handler, request, params), False
         if allowed:
             message = f"Method {request.method} not allowed on {request.path}."
             reply = error_reply(405, message, headers={"Allow": ", ".join(allowed)})
-            return reply, False
+            return request, reply, False
         message = f"Invalid URL ({request.method} {request.path})"
-        return error_reply(404, message), False
+        return request, error_reply(404, message), False
+
+    def _frame_events(self, reply: Reply) -> Reply:
+        """*reply* with its event-stream lines ended by :attr:`sse_line_ending`."""
+        ending = self._sse_line_ending.encode("ascii")
+        event_stream = media_type(Headers(reply.header_pairs()).get("Content-Type")) == "text/event-stream"
+        if ending == b"\n" or not event_stream:
+            return reply
+        if reply.chunks is not None:
+            return dataclasses.replace(reply, chunks=[c.replace(b"\n", ending) for c in reply.chunks])
+        return dataclasses.replace(reply, body=reply.body.replace(b"\n", ending))
 
     def _call(
         self, handler: Handler, request: RecordedRequest, params: Dict[str, str]
@@ -548,6 +612,7 @@ class FakeOpenAI:
         )
         with self._meta_lock:
             self.requests.append(record)
+            self.history.append(record)
 
     def _send(self, sock: socket.socket, reply: Reply, keep_alive: bool) -> bool:
         """Write *reply*; return False if the connection must be closed."""

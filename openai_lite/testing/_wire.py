@@ -80,6 +80,9 @@ class RecordedRequest:
     :ivar chunked: Whether the body came with ``Transfer-Encoding: chunked``.
     :ivar reply_status: ``0`` if the connection was dropped before a status.
     :ivar injected: Whether the reply came from :meth:`FakeOpenAI.enqueue`.
+    :ivar off_spec: Why the request breaks the API's request schemas (it was answered
+        with a 400 unless it was let through, see :meth:`FakeOpenAI.off_spec`); ``None``
+        for a well-formed request.
     """
 
     method: str
@@ -96,6 +99,7 @@ class RecordedRequest:
     reply_body: bytes = b""
     reply_content_type: Optional[str] = None
     injected: bool = False
+    off_spec: Optional[str] = None
 
     @property
     def raw_headers(self) -> HeaderPairs:
