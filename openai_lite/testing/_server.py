@@ -461,6 +461,7 @@ class FakeOpenAI:
             line = _read_line(rfile)
         if not line:
             return None
+        received_at = time.monotonic()
         words = line.decode("latin-1").split()
         if len(words) != 3 or not words[2].startswith("HTTP/"):
             raise _BadRequest("malformed request line")
@@ -492,7 +493,7 @@ class FakeOpenAI:
                 raise _BadRequest("bad Content-Length") from None
             body = _read_exact(rfile, length) if length > 0 else b""
         request = self._build_request(method, target, headers, body, conn_id, chunked)
-        return request, keep_alive
+        return dataclasses.replace(request, received_at=received_at), keep_alive
 
     def _build_request(
         self,

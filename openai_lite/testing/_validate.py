@@ -489,7 +489,10 @@ def _check_one_of(alternatives: List[Schema], value: Any, name: Optional[str]) -
     ]
     if same_kind:
         raise max(same_kind, key=lambda p: p.depth)
-    expected = sorted({_TYPE_WORDS.get(t, t) for a in alternatives for t in _types(a)})
+    kinds = {t for a in alternatives for t in _types(a)}
+    if len(kinds) > 1:
+        kinds.discard("null")  # the API leaves null out of what it expected
+    expected = sorted(_TYPE_WORDS.get(t, t) for t in kinds)
     raise _type_problem(name, " or ".join(expected) or "another value", kind)
 
 

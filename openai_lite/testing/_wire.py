@@ -83,6 +83,8 @@ class RecordedRequest:
     :ivar off_spec: Why the request breaks the API's request schemas (it was answered
         with a 400 unless it was let through, see :meth:`FakeOpenAI.off_spec`); ``None``
         for a well-formed request.
+    :ivar received_at: :func:`time.monotonic` when the request line arrived: the gaps
+        between requests show how long a client waited before it retried.
     """
 
     method: str
@@ -100,6 +102,7 @@ class RecordedRequest:
     reply_content_type: Optional[str] = None
     injected: bool = False
     off_spec: Optional[str] = None
+    received_at: float = 0.0
 
     @property
     def raw_headers(self) -> HeaderPairs:
