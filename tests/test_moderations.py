@@ -116,7 +116,6 @@ def test_error_status_is_returned(fake: FakeOpenAI, session: OpenAISession) -> N
         _ = resp.data
 
 
-@pytest.mark.off_spec
 def test_fake_rejects_unknown_part_type(fake: FakeOpenAI, session: OpenAISession) -> None:
     resp = moderations.create(session, input=[{"type": "audio"}])
 

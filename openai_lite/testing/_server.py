@@ -599,9 +599,10 @@ class FakeOpenAI:
 
     def _record(self, request: RecordedRequest, reply: Reply, injected: bool) -> None:
         status, body = reply.status, reply.full_body
-        ctype: Optional[str] = Headers(reply.header_pairs()).get("Content-Type")
+        headers: Optional[Headers] = Headers(reply.header_pairs())
+        ctype = headers.get("Content-Type") if headers is not None else None
         if reply.drop in ("before_status", "reset"):
-            status, body, ctype = 0, b"", None
+            status, body, ctype, headers = 0, b"", None, None
         elif reply.drop == "mid_body":
             body = b"".join(_mid_body_pieces(reply))
         record = dataclasses.replace(
@@ -609,6 +610,7 @@ class FakeOpenAI:
             reply_status=status,
             reply_body=body,
             reply_content_type=ctype,
+            reply_headers=headers,
             injected=injected,
         )
         with self._meta_lock:

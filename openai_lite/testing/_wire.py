@@ -83,6 +83,9 @@ class RecordedRequest:
     :ivar off_spec: Why the request breaks the API's request schemas (it was answered
         with a 400 unless it was let through, see :meth:`FakeOpenAI.off_spec`); ``None``
         for a well-formed request.
+    :ivar reply_headers: The headers the reply carried, besides those the server adds
+        (``Content-Length``, ``Transfer-Encoding``, ``x-request-id``); ``None`` if the
+        connection was dropped before a status.
     :ivar received_at: :func:`time.monotonic` when the request line arrived: the gaps
         between requests show how long a client waited before it retried.
     """
@@ -102,6 +105,7 @@ class RecordedRequest:
     reply_content_type: Optional[str] = None
     injected: bool = False
     off_spec: Optional[str] = None
+    reply_headers: Optional[Headers] = None
     received_at: float = 0.0
 
     @property
