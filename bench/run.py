@@ -512,6 +512,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     print()
     print(f"({time.perf_counter() - started:.0f} s)")
     if args.json:
+        raw["date"] = datetime.date.today().isoformat() + (" (--quick)" if quick else "")
+        raw["machine"], raw["versions"] = machine(), versions()
         with open(args.json, "w") as f:
             json.dump(raw, f, indent=1)
     return 0

@@ -26,18 +26,23 @@ from ._errors import (
     AuthenticationError,
     BadRequestError,
     ConflictError,
+    ContentFilterFinishReasonError,
     InternalServerError,
+    LengthFinishReasonError,
     NotFoundError,
     OpenAIError,
+    OutputValidationError,
     PermissionDeniedError,
     RateLimitError,
     UnprocessableEntityError,
 )
+from ._model import JSONObject
 from ._multipart import Progress
 from ._pagination import paginate
 from ._request import request
 from ._response import ApiResponse, ErrorObject
 from ._retry import OpenAIRetry
+from ._schema import FunctionTool, function_tool, json_schema
 from ._session import OpenAISession, RetryingAdapter
 from ._version import __version__
 
@@ -48,13 +53,16 @@ if TYPE_CHECKING:
         batches,
         chat,
         completions,
+        conversations,
         embeddings,
         errors,
+        evals,
         files,
         fine_tuning,
         images,
         models,
         moderations,
+        realtime,
         responses,
         uploads,
         webhooks,
@@ -68,6 +76,7 @@ __all__ = [
     "Progress",
     "ApiResponse",
     "ErrorObject",
+    "JSONObject",
     "OpenAIError",
     "APIConnectionError",
     "APITimeoutError",
@@ -82,20 +91,29 @@ __all__ = [
     "UnprocessableEntityError",
     "RateLimitError",
     "InternalServerError",
+    "LengthFinishReasonError",
+    "ContentFilterFinishReasonError",
+    "OutputValidationError",
     "request",
     "paginate",
+    "json_schema",
+    "function_tool",
+    "FunctionTool",
     "audio",
     "azure",
     "batches",
     "chat",
     "completions",
+    "conversations",
     "embeddings",
     "errors",
+    "evals",
     "files",
     "fine_tuning",
     "images",
     "models",
     "moderations",
+    "realtime",
     "responses",
     "uploads",
     "webhooks",

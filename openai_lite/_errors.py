@@ -7,6 +7,9 @@ Our exception hierarchy::
     │   └── APITimeoutError             (connect or read timeout)
     ├── APIResponseValidationError      (a 2xx body that is not what the API documents)
     ├── APIStreamError                  (an ``error`` event inside a stream)
+    ├── LengthFinishReasonError         (a structured answer cut by the token limit)
+    ├── ContentFilterFinishReasonError  (a structured answer stopped by the content filter)
+    ├── OutputValidationError           (a structured answer that does not fit its type)
     └── APIStatusError                  (an HTTP error status)
         ├── BadRequestError             400
         ├── AuthenticationError         401
@@ -31,6 +34,9 @@ __all__ = [
     "APITimeoutError",
     "APIResponseValidationError",
     "APIStreamError",
+    "LengthFinishReasonError",
+    "ContentFilterFinishReasonError",
+    "OutputValidationError",
     "APIStatusError",
     "BadRequestError",
     "AuthenticationError",
@@ -179,6 +185,54 @@ class APIStreamError(OpenAIError):
     def __reduce__(self) -> Any:
         kwargs = {k: v for k, v in self.__dict__.items() if k != "message"}
         return (_rebuild, (type(self), self.message, kwargs))
+
+
+class LengthFinishReasonError(OpenAIError):
+    """A structured answer was cut by the token limit before its JSON was complete.
+
+    ``completion`` is the :class:`~openai_lite.chat.ChatCompletion` (finish reason
+    ``length``) or the :class:`~openai_lite.responses.Response` (incomplete by
+    ``max_output_tokens``) as it came.
+    """
+
+    def __init__(self, completion: Any) -> None:
+        super().__init__(
+            "The answer was cut by the token limit before its JSON was complete: "
+            "raise max_completion_tokens (chat) or max_output_tokens (responses)."
+        )
+        self.completion = completion
+
+    def __reduce__(self) -> Any:
+        return (type(self), (self.completion,))
+
+
+class ContentFilterFinishReasonError(OpenAIError):
+    """The content filter stopped a structured answer; ``completion`` is the answer as it came."""
+
+    def __init__(self, completion: Any) -> None:
+        super().__init__("The content filter stopped the answer before its JSON was complete.")
+        self.completion = completion
+
+    def __reduce__(self) -> Any:
+        return (type(self), (self.completion,))
+
+
+class OutputValidationError(OpenAIError):
+    """The model's JSON does not fit the type asked for.
+
+    ``path`` points at the value in question (``$.items[2].price``), ``expected`` says what
+    the type wanted there, and ``content`` is the model's text.
+    """
+
+    def __init__(self, path: str, expected: str, content: Optional[str] = None) -> None:
+        super().__init__(f"{path}: {expected}")
+        self.path = path
+        self.expected = expected
+        #: The start of the model's text (a huge answer is not kept whole).
+        self.content = content[:BODY_KEPT] if isinstance(content, str) else content
+
+    def __reduce__(self) -> Any:
+        return (type(self), (self.path, self.expected, self.content))
 
 
 class BadRequestError(APIStatusError):

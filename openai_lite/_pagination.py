@@ -36,7 +36,13 @@ def paginate(list_fn: Callable[..., _Answer[T]], *args: Any, **params: Any) -> I
     items also ends the iteration, whatever it says, and so does a cursor that does not move.
     An ``after`` in *params* starts from there.
 
+    ``list_fn`` may also be :func:`~openai_lite.request`, for a list this library does not
+    model: ``paginate(request, session, "GET", "/vector_stores", params={"limit": 50})``
+    puts ``after`` in the query and yields the items as decoded JSON.
+
     :raises APIStatusError: (the subclass for the status) when a page cannot be fetched.
+    :raises APIResponseValidationError: when a page is not a list, or its last item has no
+        usable id to page on.
 
     https://platform.openai.com/docs/api-reference/pagination
     """
@@ -46,24 +52,42 @@ def paginate(list_fn: Callable[..., _Answer[T]], *args: Any, **params: Any) -> I
 
 
 def _items(list_fn: Callable[..., _Answer[T]], args: Tuple[Any, ...], params: Dict[str, Any]) -> Iterator[T]:
-    seen = {params.get("after")}
+    from ._request import request
+
+    raw = list_fn is request
+    query: Dict[str, Any] = dict(params.get("params") or {}) if raw else params
+    seen = {query.get("after")}
     while True:
-        page = list_fn(*args, **params).data
-        items = page.data
+        if raw:
+            params["params"] = dict(query)
+        answer = list_fn(*args, **params)
+        page: Any = answer.data
+        items = page.get("data") if isinstance(page, Mapping) else getattr(page, "data", None)
+        if not isinstance(items, list):
+            raise _bad_page(answer, "a page has no list of items (data)")
         yield from items
-        if not items or not getattr(page, "has_more", False):
+        more = page.get("has_more") if isinstance(page, Mapping) else getattr(page, "has_more", False)
+        if not items or more is not True:
             return
-        cursor = _id_of(items[-1], page)
+        cursor = _id_of(items[-1], page, answer)
         if cursor in seen:
             return
         seen.add(cursor)
-        params["after"] = cursor
+        query["after"] = cursor
 
 
-def _id_of(item: Any, page: Any) -> str:
+def _id_of(item: Any, page: Any, answer: Any) -> str:
+    from ._request import reply_id
+
     found = item.get("id") if isinstance(item, Mapping) else getattr(item, "id", None)
     if found is None:
-        found = getattr(page, "last_id", None)
-    if not isinstance(found, str) or not found:
-        raise TypeError(f"cannot page on: the last item has no id ({type(item).__name__})")
-    return found
+        found = page.get("last_id") if isinstance(page, Mapping) else getattr(page, "last_id", None)
+    return reply_id(found, "last item's id (the cursor of the next page)", answer)
+
+
+def _bad_page(answer: Any, why: str) -> Exception:
+    from ._errors import APIResponseValidationError
+
+    return APIResponseValidationError(
+        why, status_code=getattr(answer, "status_code", None), request_id=getattr(answer, "request_id", None)
+    )

@@ -12,7 +12,19 @@ import json
 import os
 import socket
 from logging import DEBUG
-from typing import TYPE_CHECKING, Any, Dict, List, Mapping, Optional, Sequence, Tuple, Union
+from typing import (
+    TYPE_CHECKING,
+    Any,
+    Dict,
+    List,
+    Literal,
+    Mapping,
+    Optional,
+    Sequence,
+    Tuple,
+    Union,
+    overload,
+)
 from urllib.parse import quote
 
 import requests
@@ -22,13 +34,15 @@ from urllib3.exceptions import HTTPError as _Urllib3Error
 
 from ._errors import APIConnectionError, APIResponseValidationError, APITimeoutError, OpenAIError
 from ._logging import log_exchange, log_failure, logger
-from ._model import DecodeError, Model, decoder_for
+from ._model import DecodeError, JSONObject, Model, decoder_for, encode
 from ._multipart import FilePart, MultipartBody, Progress, check_progress, file_part, form_value
 from ._response import ApiResponse, ErrorObject
 from ._session import DEFAULT_BASE_URL, DEFAULT_TIMEOUT, OpenAISession, Timeout, _check_options, check_key
 
 if TYPE_CHECKING:
     from typing_extensions import TypedDict, Unpack
+
+    from ._streaming import Stream
 
     class RequestOptions(TypedDict, total=False):
         """What every resource function accepts besides the API's own parameters."""
@@ -45,7 +59,7 @@ if TYPE_CHECKING:
         max_retries: int
 
 
-__all__ = ["_request", "path_param", "body_of", "form_of", "request"]
+__all__ = ["_request", "path_param", "body_of", "form_of", "request", "reply_id"]
 
 _UNSET: Any = object()
 
@@ -80,6 +94,23 @@ def path_param(value: Any, name: str) -> str:
         # requests would send %2E as "." again, and a server may resolve the dot segment.
         raise ValueError(f"{name} must not be {value!r}")
     return quote(value, safe="")
+
+
+def reply_id(value: Any, what: str, answer: Any = None) -> str:
+    """Check an id that *answer* (an :class:`ApiResponse`) gave, before the library sends it
+    back in a path or a query.
+
+    :raises APIResponseValidationError: unless it is a usable id (a non-empty string that is
+        not a dot segment).
+    """
+    if not isinstance(value, str) or value in ("", ".", ".."):
+        raise APIResponseValidationError(
+            f"The reply's {what} is not a usable id",
+            status_code=getattr(answer, "status_code", None),
+            body=repr(value),
+            request_id=getattr(answer, "request_id", None),
+        )
+    return value
 
 
 def body_of(params: Dict[str, Any]) -> Dict[str, Any]:
@@ -133,7 +164,7 @@ def _settings(session: requests.Session) -> Tuple[str, _Credentials, Timeout]:
 
 def _json_default(value: Any) -> Any:
     if isinstance(value, Model):
-        return {k: v for k, v in value.__dict__.items() if v is not None}
+        return encode(value)
     raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
 
 
@@ -446,6 +477,7 @@ def _save(resp: requests.Response, target: str, folder: str, progress: Optional[
     return written
 
 
+@overload
 def request(
     session: requests.Session,
     method: str,
@@ -455,8 +487,38 @@ def request(
     json: Optional[Mapping[str, Any]] = None,
     form: Optional[Mapping[str, Any]] = None,
     files: Optional[Mapping[str, Any]] = None,
+    stream: Literal[False] = False,
     **options: Unpack[RequestOptions],
-) -> ApiResponse[Any]:
+) -> ApiResponse[Any]: ...
+
+
+@overload
+def request(
+    session: requests.Session,
+    method: str,
+    path: str,
+    *,
+    params: Optional[Mapping[str, Any]] = None,
+    json: Optional[Mapping[str, Any]] = None,
+    form: Optional[Mapping[str, Any]] = None,
+    files: Optional[Mapping[str, Any]] = None,
+    stream: Literal[True],
+    **options: Unpack[RequestOptions],
+) -> Stream[JSONObject]: ...
+
+
+def request(
+    session: requests.Session,
+    method: str,
+    path: str,
+    *,
+    params: Optional[Mapping[str, Any]] = None,
+    json: Optional[Mapping[str, Any]] = None,
+    form: Optional[Mapping[str, Any]] = None,
+    files: Optional[Mapping[str, Any]] = None,
+    stream: bool = False,
+    **options: Unpack[RequestOptions],
+) -> Union[ApiResponse[Any], Stream[JSONObject]]:
     """Call an endpoint that the library does not model yet, with the usual settings and errors.
 
     *path* is appended to the base URL (``"/vector_stores"``); ids in it must be
@@ -465,6 +527,13 @@ def request(
     ``(filename, content[, content_type])`` tuple) as a multipart form, where a list
     becomes repeated ``name[]`` fields. Query values of None are left out. ``data`` is the
     decoded JSON when the answer is JSON, None when it is empty, else the body as bytes.
+
+    With ``stream=True`` the answer is read as server-sent events: the result is a
+    :class:`~openai_lite._streaming.Stream` of :class:`~openai_lite.JSONObject` events,
+    whose keys are attributes (``event.type``, ``event.delta``). It ends at
+    ``data: [DONE]`` or where the body ends after a whole event; an ``error`` event raises
+    :class:`~openai_lite.APIStreamError`, and an error status raises its typed error here.
+    Pass ``"stream": True`` in ``json`` (or ``form``) too where the endpoint asks for it.
 
     https://platform.openai.com/docs/api-reference
     """
@@ -476,10 +545,26 @@ def request(
         raise ValueError(f"path must start with '/' (it is appended to the base URL), not {path!r}")
     if json is not None and (form is not None or files is not None):
         raise ValueError("json cannot be sent with form or files: give either a JSON body or a form")
+    if not isinstance(stream, bool):
+        raise TypeError(f"stream must be True or False, not {stream!r}")
     fields: Optional[List[Tuple[str, Union[str, FilePart]]]] = None
     if form is not None or files is not None:
         fields = form_of(dict(form or {}), files=()) + form_of(dict(files or {}), files=tuple(files or ()))
     method = method.strip().upper()
+    if stream:
+        from ._streaming import event_decoder, open_stream
+
+        return open_stream(
+            session,
+            method,
+            path,
+            json_body=json,
+            params=params,
+            form=fields,
+            decode=event_decoder(JSONObject),
+            open_ended=True,
+            **options,
+        )
     resp = _request(session, method, path, into=None, params=params, json_body=json, form=fields, **options)
     if not resp.ok:
         return resp

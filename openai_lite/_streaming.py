@@ -40,8 +40,10 @@ from typing import (
     List,
     Mapping,
     Optional,
+    Tuple,
     Type,
     TypeVar,
+    Union,
 )
 
 import requests
@@ -64,6 +66,7 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
+    from ._multipart import FilePart
     from ._request import RequestOptions
 
 __all__ = [
@@ -279,6 +282,8 @@ class Stream(Generic[T]):
     :param decode: turns an event into the item to yield.
     :param terminal: None for a stream that ends with ``data: [DONE]``; otherwise tells the
         last event, which is yielded.
+    :param open_ended: the body may also simply end after a whole event (a stream of a
+        protocol this library does not know).
     """
 
     def __init__(
@@ -288,13 +293,17 @@ class Stream(Generic[T]):
         *,
         terminal: Optional[Callable[[ServerSentEvent], bool]] = None,
         retries: int = 0,
+        open_ended: bool = False,
     ) -> None:
         #: The :class:`requests.Response`, whose body this stream reads.
         self.response = response
         #: How many times the request was retried before this response.
         self.retries = retries
+        #: What a join function (:func:`~openai_lite.chat.join`) applies to what it assembles.
+        self.finish: Optional[Callable[[Any], Any]] = None
         self._decode = decode
         self._terminal = terminal
+        self._open_ended = open_ended
         self._chunks = _body_chunks(response)
         self._items = self._iterate()
         self._done = False
@@ -377,6 +386,9 @@ class Stream(Generic[T]):
                     yield item
         except _READ_ERRORS as exc:
             raise _connection_error(exc) from exc
+        if self._open_ended and not decoder.pending:
+            self._done = True
+            return
         end = "[DONE]" if terminal is None else "its terminal event"
         where = " in the middle of an event" if decoder.pending else ""
         raise APIConnectionError(f"The stream ended{where} before {end}: the response is incomplete.")
@@ -421,9 +433,12 @@ def open_stream(
     method: str,
     path: str,
     *,
-    json_body: Mapping[str, Any],
+    json_body: Optional[Mapping[str, Any]] = None,
     decode: Callable[[ServerSentEvent], T],
     terminal: Optional[Callable[[ServerSentEvent], bool]] = None,
+    params: Optional[Mapping[str, Any]] = None,
+    form: Optional[List[Tuple[str, Union[str, FilePart]]]] = None,
+    open_ended: bool = False,
     **options: Unpack[RequestOptions],
 ) -> Stream[T]:
     """Send a request whose answer is an event stream, and return the open :class:`Stream`.
@@ -434,8 +449,12 @@ def open_stream(
     :param decode: turns an event into the item to yield; it may raise (see
         :func:`event_decoder`), and the stream adds its request id to the error.
     :param terminal: see :class:`Stream`.
+    :param open_ended: see :class:`Stream`.
     """
-    opened = _request(session, method, path, into=None, json_body=json_body, stream=True, **options)
+    opened = _request(
+        session, method, path, into=None, json_body=json_body, params=params, form=form, stream=True,
+        **options,
+    )
     if not opened.ok:
         raise opened.exception()
-    return Stream(opened.raw, decode, terminal=terminal, retries=opened.retries)
+    return Stream(opened.raw, decode, terminal=terminal, retries=opened.retries, open_ended=open_ended)

@@ -10,10 +10,13 @@ from typing import TYPE_CHECKING, Any, Dict, Iterable, List, Literal, Mapping, O
 
 import requests
 
-from ._model import Model
+from ._errors import APIResponseValidationError
+from ._model import DecodeError, Model
 from ._request import _request, body_of, path_param, string_map
 from ._response import ApiResponse
+from ._schema import FunctionTool
 from ._streaming import Stream, event_decoder, open_stream
+from ._structured import chat_request
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
@@ -36,6 +39,7 @@ __all__ = [
     "CompletionTokensDetails",
     "PromptTokensDetails",
     "create",
+    "parse",
 ]
 
 
@@ -43,8 +47,22 @@ __all__ = [
 class FunctionCall(Model):
     """The function a tool call names, with its arguments as a JSON string."""
 
+    __slots__ = ("_parsed_arguments",)  # kept out of the fields: never sent back
+
     name: Optional[str] = None
     arguments: Optional[str] = None
+
+    @property
+    def parsed_arguments(self) -> Any:
+        """The arguments of a strict function tool, decoded by :func:`parse` (None otherwise).
+
+        A dict, or the dataclass instance for a tool made from one by
+        :func:`~openai_lite.function_tool`.
+        """
+        try:  # an unset slot: None, without a detour through the undeclared keys
+            return object.__getattribute__(self, "_parsed_arguments")
+        except AttributeError:
+            return None
 
 
 @dataclass
@@ -89,6 +107,8 @@ class MessageAudio(Model):
 class ChatCompletionMessage(Model):
     """The assistant's message. ``content`` is None when it only calls tools or refuses."""
 
+    __slots__ = ("_parsed",)  # kept out of the fields: never sent back
+
     role: str = "assistant"
     content: Optional[str] = None
     refusal: Optional[str] = None
@@ -96,6 +116,17 @@ class ChatCompletionMessage(Model):
     annotations: Optional[List[Annotation]] = None
     audio: Optional[MessageAudio] = None
     function_call: Optional[FunctionCall] = None
+
+    @property
+    def parsed(self) -> Any:
+        """The content decoded into the ``response_format`` dataclass of :func:`parse`.
+
+        None without one, and on a refusal (then ``refusal`` says why).
+        """
+        try:  # an unset slot: None, without a detour through the undeclared keys
+            return object.__getattribute__(self, "_parsed")
+        except AttributeError:
+            return None
 
 
 @dataclass
@@ -184,6 +215,8 @@ class ChatCompletion(Model):
 
 
 Message = Union[Mapping[str, Any], ChatCompletionMessage]
+#: A tool: its JSON object, or a :class:`~openai_lite.FunctionTool`.
+Tool = Union[Mapping[str, Any], FunctionTool]
 
 
 def create(
@@ -213,7 +246,7 @@ def create(
     store: Optional[bool] = None,
     temperature: Optional[float] = None,
     tool_choice: Union[None, str, Mapping[str, Any]] = None,
-    tools: Optional[Sequence[Mapping[str, Any]]] = None,
+    tools: Optional[Sequence[Tool]] = None,
     top_logprobs: Optional[int] = None,
     top_p: Optional[float] = None,
     user: Optional[str] = None,
@@ -229,7 +262,36 @@ def create(
     https://platform.openai.com/docs/api-reference/chat/create
     """
     body = body_of(locals())
+    chat_request(body, parse=False)
     return _request(session, "POST", "/chat/completions", json_body=body, into=ChatCompletion, **options)
+
+
+def parse(
+    session: requests.Session,
+    *,
+    response_format: Optional[type] = None,
+    tools: Optional[Sequence[Tool]] = None,
+    **kwargs: Any,
+) -> ApiResponse[ChatCompletion]:
+    """Create a chat completion whose answer is decoded into the ``response_format`` dataclass.
+
+    It takes the parameters of :func:`create`. ``message.parsed`` is the dataclass
+    instance (None on a refusal); the calls of strict function tools (made by
+    :func:`~openai_lite.function_tool`, or dicts with ``"strict": True``) carry
+    ``function.parsed_arguments``.
+
+    :raises LengthFinishReasonError: when a choice was cut by the token limit.
+    :raises ContentFilterFinishReasonError: when the content filter stopped a choice.
+    :raises OutputValidationError: when the JSON does not fit the type, naming the path.
+
+    https://platform.openai.com/docs/guides/structured-outputs
+    """
+    args: Dict[str, Any] = {"response_format": response_format, "tools": tools}
+    parser = chat_request(args, parse=True)
+    resp = create(session, **kwargs, **args)
+    if resp.ok and parser is not None:
+        parser(resp.data)
+    return resp
 
 
 
@@ -317,7 +379,7 @@ def stream(
     presence_penalty: Optional[float] = None,
     prompt_cache_key: Optional[str] = None,
     reasoning_effort: Optional[str] = None,
-    response_format: Optional[Mapping[str, Any]] = None,
+    response_format: Union[None, Mapping[str, Any], type] = None,
     safety_identifier: Optional[str] = None,
     seed: Optional[int] = None,
     service_tier: Optional[str] = None,
@@ -325,7 +387,7 @@ def stream(
     store: Optional[bool] = None,
     temperature: Optional[float] = None,
     tool_choice: Union[None, str, Mapping[str, Any]] = None,
-    tools: Optional[Sequence[Mapping[str, Any]]] = None,
+    tools: Optional[Sequence[Tool]] = None,
     top_logprobs: Optional[int] = None,
     top_p: Optional[float] = None,
     user: Optional[str] = None,
@@ -339,126 +401,150 @@ def stream(
     It takes the parameters of :func:`create`. An error status raises its typed
     :class:`~openai_lite.APIStatusError` here; a stream cut before ``data: [DONE]`` raises
     :class:`~openai_lite.APIConnectionError` while iterating. Use it as a context manager,
-    or close it, to give the connection back; :func:`join` assembles the chunks.
+    or close it, to give the connection back; :func:`join` assembles the chunks. With a
+    dataclass as ``response_format``, the completion that :func:`join` assembles from this
+    stream is decoded as by :func:`parse`.
 
     https://platform.openai.com/docs/api-reference/chat/create
     """
     body = body_of(locals())
     body["stream"] = True
-    return open_stream(session, "POST", "/chat/completions", json_body=body, decode=_decode_chunk, **options)
+    parser = chat_request(body, parse=isinstance(response_format, type))
+    path = "/chat/completions"
+    opened = open_stream(session, "POST", path, json_body=body, decode=_decode_chunk, **options)
+    opened.finish = parser
+    return opened
 
 
-class _JoinedChoice:
-    """The pieces of one choice, gathered from the chunks."""
+_list = list  # the builtin, before this module's own list() is defined
 
-    def __init__(self, index: int) -> None:
-        self.index = index
-        self.role: Optional[str] = None
-        self.content: Optional[List[str]] = None
-        self.refusal: Optional[List[str]] = None
-        self.calls: Dict[int, ToolCall] = {}
-        self.arguments: Dict[int, List[str]] = {}
-        self.function_call: Optional[FunctionCall] = None
-        self.finish_reason: Optional[str] = None
-        self.logprobs: Optional[ChoiceLogprobs] = None
-
-    def add(self, choice: ChunkChoice) -> None:
-        delta = choice.delta
-        self.role = delta.role or self.role
-        if delta.content is not None:
-            self.content = self.content or []
-            self.content.append(delta.content)
-        if delta.refusal is not None:
-            self.refusal = self.refusal or []
-            self.refusal.append(delta.refusal)
-        for piece in delta.tool_calls or ():
-            self._add_call(piece)
-        if delta.function_call is not None:
-            self.function_call = _joined_function(self.function_call, delta.function_call)
-        self.finish_reason = choice.finish_reason or self.finish_reason
-        if choice.logprobs is not None:
-            logprobs = self.logprobs = self.logprobs or ChoiceLogprobs()
-            if choice.logprobs.content is not None:
-                logprobs.content = logprobs.content or []
-                logprobs.content.extend(choice.logprobs.content)
-            if choice.logprobs.refusal is not None:
-                logprobs.refusal = logprobs.refusal or []
-                logprobs.refusal.extend(choice.logprobs.refusal)
-
-    def _add_call(self, piece: ChoiceDeltaToolCall) -> None:
-        call = self.calls.get(piece.index)
-        if call is None:
-            call = self.calls[piece.index] = ToolCall(function=FunctionCall())
-            self.arguments[piece.index] = []
-        call.id = piece.id or call.id
-        call.type = piece.type or call.type
-        if piece.function is not None and call.function is not None:
-            call.function.name = call.function.name or piece.function.name
-            if piece.function.arguments:
-                self.arguments[piece.index].append(piece.function.arguments)
-
-    def choice(self) -> Choice:
-        calls = []
-        for index in sorted(self.calls):
-            call = self.calls[index]
-            if call.function is not None:
-                call.function.arguments = "".join(self.arguments[index])
-            call.type = call.type or "function"
-            calls.append(call)
-        message = ChatCompletionMessage(
-            role=self.role or "assistant",
-            content=None if self.content is None else "".join(self.content),
-            refusal=None if self.refusal is None else "".join(self.refusal),
-            tool_calls=calls or None,
-            function_call=self.function_call,
-        )
-        return Choice(self.index, message, finish_reason=self.finish_reason, logprobs=self.logprobs)
+# Keys of a delta that name or number a piece rather than add to it: the last one given wins.
+_NOT_ADDED = frozenset({"index", "type", "id", "role", "name"})
+# Keys whose text join() itself relies on: anything but text there is a bad reply.
+_TEXT = frozenset({"content", "refusal", "arguments"})
 
 
-def _joined_function(old: Optional[FunctionCall], piece: FunctionCall) -> FunctionCall:
-    if old is None:
-        return FunctionCall(name=piece.name, arguments=piece.arguments or "")
-    arguments = (old.arguments or "") + (piece.arguments or "")
-    return FunctionCall(name=old.name or piece.name, arguments=arguments)
+def _bad_chunk(why: str) -> APIResponseValidationError:
+    return APIResponseValidationError(f"A chat stream chunk cannot be joined: {why}", status_code=200)
+
+
+def _add_delta(into: Dict[str, Any], delta: Mapping[str, Any], where: str) -> None:
+    """Add one delta object to what the earlier ones built: text is appended, lists are
+    extended (items with an ``index`` merged by it), objects merged, other values replaced."""
+    for key, value in delta.items():
+        old = into.get(key)
+        if key in _TEXT and value is not None and not isinstance(value, str):
+            raise _bad_chunk(f"{where}.{key} is {type(value).__name__}, not text")
+        if value is None:
+            into.setdefault(key, None)
+        elif old is None or key in _NOT_ADDED:
+            into[key] = _fresh(value, f"{where}.{key}")
+        elif isinstance(old, str) and isinstance(value, str):
+            into[key] = old + value
+        elif isinstance(old, dict) and isinstance(value, dict):
+            _add_delta(old, value, f"{where}.{key}")
+        elif isinstance(old, _list) and isinstance(value, _list):
+            _add_items(old, value, f"{where}.{key}")
+        else:
+            into[key] = _fresh(value, f"{where}.{key}")
+
+
+def _fresh(value: Any, where: str) -> Any:
+    """A copy of a first delta value that later deltas can add to without touching the chunk."""
+    if isinstance(value, dict):
+        fresh: Dict[str, Any] = {}
+        _add_delta(fresh, value, where)
+        return fresh
+    if isinstance(value, _list):
+        items: List[Any] = []
+        _add_items(items, value, where)
+        return items
+    return value
+
+
+def _add_items(into: List[Any], items: List[Any], where: str) -> None:
+    for item in items:
+        index = item.get("index") if isinstance(item, dict) else None
+        if index is None:
+            into.append(_fresh(item, where))
+            continue
+        if not isinstance(index, int) or isinstance(index, bool):
+            raise _bad_chunk(f"{where}[].index is {index!r}, not a number")
+        same = next((old for old in into if isinstance(old, dict) and old.get("index") == index), None)
+        if same is None:
+            into.append(_fresh(item, f"{where}[{index}]"))
+        else:
+            _add_delta(same, item, f"{where}[{index}]")
 
 
 def join(chunks: Iterable[ChatCompletionChunk]) -> ChatCompletion:
     """Assemble the chunks of a chat stream into the :class:`ChatCompletion` they stand for.
 
-    Per choice, ``content`` and ``refusal`` are concatenated (None when no chunk had any),
-    tool-call arguments are concatenated by the call's ``index``, and the finish reason
-    is the last one given. ``usage`` comes from the last chunk of
-    ``stream_options={"include_usage": True}`` (None without it). *chunks* may be a
-    :class:`~openai_lite._streaming.Stream` or chunks kept while streaming them.
+    Per choice, the deltas are added up into the message: ``content``, ``refusal`` and
+    tool-call ``arguments`` (and any other text) are concatenated, tool calls are merged by
+    their ``index``, lists are extended, and the finish reason is the last one given. Keys
+    this library does not model are kept the same way, at every level. ``usage`` comes from
+    the last chunk of ``stream_options={"include_usage": True}`` (None without it). *chunks*
+    may be a :class:`~openai_lite._streaming.Stream` or chunks kept while streaming them.
 
-    :raises ValueError: when there are no chunks.
+    :raises ValueError: when a list of chunks is empty.
+    :raises APIResponseValidationError: when a stream had no chunk, or its deltas cannot
+        be added up (text that is not text, an ``index`` that is not a number).
+    :raises LengthFinishReasonError: (and the other errors of :func:`parse`) for a stream of
+        :func:`stream` with a dataclass as ``response_format``, whose completion carries
+        ``message.parsed``.
     """
-    first: Optional[ChatCompletionChunk] = None
-    usage: Optional[CompletionUsage] = None
-    service_tier: Optional[str] = None
-    fingerprint: Optional[str] = None
-    choices: Dict[int, _JoinedChoice] = {}
+    completion: Dict[str, Any] = {}
+    choices: Dict[int, Dict[str, Any]] = {}
     for chunk in chunks:
-        first = first or chunk
-        usage = chunk.usage or usage
-        service_tier = chunk.service_tier or service_tier
-        fingerprint = chunk.system_fingerprint or fingerprint
-        for part in chunk.choices:
-            joined = choices.get(part.index)
-            if joined is None:
-                joined = choices[part.index] = _JoinedChoice(part.index)
-            joined.add(part)
-    if first is None:
+        obj = chunk.to_dict()
+        for key, value in obj.items():
+            if key in ("choices", "object", "obfuscation"):
+                continue
+            if key not in completion or (value is not None and key not in ("id", "created", "model")):
+                completion[key] = value
+        for part in obj.get("choices") or ():
+            index, delta = part.get("index"), part.get("delta")
+            if not isinstance(index, int) or isinstance(index, bool) or not isinstance(delta, dict):
+                raise _bad_chunk("a choice without a numeric index and a delta object")
+            choice = choices.get(index)
+            if choice is None:
+                choice = choices[index] = {"index": index, "message": {}, "finish_reason": None}
+            _add_delta(choice["message"], delta, f"choices[{index}].delta")
+            for key, value in part.items():
+                if key == "logprobs" and isinstance(value, dict):  # token lists: extended
+                    old = choice.get("logprobs")
+                    if isinstance(old, dict):
+                        _add_delta(old, value, f"choices[{index}].logprobs")
+                    else:
+                        choice["logprobs"] = _fresh(value, f"choices[{index}].logprobs")
+                elif key not in ("index", "delta") and (value is not None or key not in choice):
+                    choice[key] = value
+    if not completion:
+        if isinstance(chunks, Stream):
+            raise APIResponseValidationError("The chat stream ended without a chunk", status_code=200)
         raise ValueError("chunks is empty: there is nothing to join")
-    return ChatCompletion(
-        id=first.id,
-        choices=[choices[index].choice() for index in sorted(choices)],
-        created=first.created,
-        model=first.model,
-        usage=usage,
-        service_tier=service_tier,
-        system_fingerprint=fingerprint,
-    )
+    for choice in choices.values():
+        message = choice["message"]
+        message["role"] = message.get("role") or "assistant"
+        calls = message.get("tool_calls")
+        if isinstance(calls, _list) and all(isinstance(call, dict) for call in calls):
+            calls.sort(key=lambda call: call.get("index") or 0)
+        for call in calls or ():
+            if isinstance(call, dict):
+                call.pop("index", None)
+                call["type"] = call.get("type") or "function"
+                function = call.get("function")
+                if isinstance(function, dict):
+                    function["arguments"] = function.get("arguments") or ""
+    completion = {"object": "chat.completion", **completion}
+    completion["choices"] = [choices[index] for index in sorted(choices)]
+    try:
+        joined = ChatCompletion.from_dict(completion)
+    except (DecodeError, RecursionError) as exc:
+        raise _bad_chunk(str(exc)) from None
+    finish = getattr(chunks, "finish", None)
+    return finish(joined) if finish is not None else joined
 
 
 # -- stored chat completions ---------------------------------------------------------

@@ -467,18 +467,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--dimensions", type=int)
     p.set_defaults(func=cmd_embed)
 
-    models_p = sub.add_parser("models", help="list, get or delete models").add_subparsers(metavar="ACTION")
-    models_p.required = True
+    # "models" and "files" alone list, as "git remote" does.
+    models_cmd = _json_flag(sub.add_parser("models", help="list (the default), get or delete models"))
+    models_cmd.set_defaults(func=cmd_models_list)
+    models_p = models_cmd.add_subparsers(metavar="ACTION")
     _json_flag(models_p.add_parser("list", help="list the models")).set_defaults(func=cmd_models_list)
     for name, func, what in (("get", cmd_models_get, "show"), ("delete", cmd_models_delete, "delete")):
         p = _json_flag(models_p.add_parser(name, help=f"{what} a model"))
         p.add_argument("model")
         p.set_defaults(func=func)
 
-    files_p = sub.add_parser("files", help="list, upload, download or delete files").add_subparsers(
-        metavar="ACTION"
-    )
-    files_p.required = True
+    files_help = "list (the default), upload, download or delete files"
+    files_cmd = _json_flag(sub.add_parser("files", help=files_help))
+    files_cmd.set_defaults(func=cmd_files_list, purpose=None)
+    files_p = files_cmd.add_subparsers(metavar="ACTION")
     p = _json_flag(files_p.add_parser("list", help="list the files"))
     p.add_argument("--purpose")
     p.set_defaults(func=cmd_files_list)

@@ -6,7 +6,7 @@ https://platform.openai.com/docs/api-reference/fine-tuning
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Dict, List, Mapping, Optional, Sequence, Union
+from typing import TYPE_CHECKING, Any, Dict, List, Literal, Mapping, Optional, Sequence, Union
 
 import requests
 
@@ -346,3 +346,107 @@ def list_checkpoints(
     path = "/fine_tuning/jobs/" + path_param(fine_tuning_job_id, "fine_tuning_job_id") + "/checkpoints"
     params = {"after": after, "limit": limit}
     return _request(session, "GET", path, params=params, into=FineTuningJobCheckpointList, **options)
+
+
+# -- checkpoint permissions -------------------------------------------------------
+
+__all__ += [
+    "CheckpointPermission",
+    "CheckpointPermissionList",
+    "CheckpointPermissionDeleted",
+    "create_checkpoint_permission",
+    "list_checkpoint_permissions",
+    "delete_checkpoint_permission",
+]
+
+
+@dataclass
+class CheckpointPermission(Model):
+    """A project's permission to use a fine-tuned model checkpoint."""
+
+    id: str
+    object: str = "checkpoint.permission"
+    created_at: Optional[int] = None
+    project_id: Optional[str] = None
+
+
+@dataclass
+class CheckpointPermissionList(Model):
+    """A page of a checkpoint's permissions."""
+
+    data: List[CheckpointPermission]
+    has_more: Optional[bool] = None
+    first_id: Optional[str] = None
+    last_id: Optional[str] = None
+    object: str = "list"
+
+
+@dataclass
+class CheckpointPermissionDeleted(Model):
+    """The answer to :func:`delete_checkpoint_permission`."""
+
+    id: str
+    object: str = "checkpoint.permission"
+    deleted: Optional[bool] = None
+
+
+def create_checkpoint_permission(
+    session: requests.Session,
+    fine_tuned_model_checkpoint: str,
+    *,
+    project_ids: Sequence[str],
+    **options: Unpack[RequestOptions],
+) -> ApiResponse[CheckpointPermissionList]:
+    """Let other projects of the organization use a checkpoint; the answer lists the new permissions.
+
+    ``fine_tuned_model_checkpoint`` is the checkpoint's model name (``ft:...:ckpt-step-N``).
+    The permission endpoints need an admin API key.
+
+    https://platform.openai.com/docs/api-reference/fine-tuning/create-permission
+    """
+    path = _permissions_path(fine_tuned_model_checkpoint)
+    if isinstance(project_ids, str) or not all(isinstance(p, str) and p for p in project_ids):
+        raise TypeError(f"project_ids must be a list of project ids, not {project_ids!r}")
+    body = {"project_ids": list(project_ids)}
+    return _request(session, "POST", path, json_body=body, into=CheckpointPermissionList, **options)
+
+
+def list_checkpoint_permissions(
+    session: requests.Session,
+    fine_tuned_model_checkpoint: str,
+    *,
+    after: Optional[str] = None,
+    limit: Optional[int] = None,
+    order: Optional[Literal["ascending", "descending"]] = None,
+    project_id: Optional[str] = None,
+    **options: Unpack[RequestOptions],
+) -> ApiResponse[CheckpointPermissionList]:
+    """List the permissions of a checkpoint, newest first unless ``order="ascending"``.
+
+    ``project_id`` keeps that project's permission only; :func:`openai_lite.paginate` walks
+    every page.
+
+    https://platform.openai.com/docs/api-reference/fine-tuning/list-permissions
+    """
+    path = _permissions_path(fine_tuned_model_checkpoint)
+    params = {"after": after, "limit": limit, "order": order, "project_id": project_id}
+    return _request(session, "GET", path, params=params, into=CheckpointPermissionList, **options)
+
+
+def delete_checkpoint_permission(
+    session: requests.Session,
+    fine_tuned_model_checkpoint: str,
+    permission_id: str,
+    **options: Unpack[RequestOptions],
+) -> ApiResponse[CheckpointPermissionDeleted]:
+    """Withdraw a project's permission to use a checkpoint.
+
+    https://platform.openai.com/docs/api-reference/fine-tuning/delete-permission
+    """
+    path = _permissions_path(fine_tuned_model_checkpoint) + "/" + path_param(permission_id, "permission_id")
+    return _request(session, "DELETE", path, into=CheckpointPermissionDeleted, **options)
+
+
+def _permissions_path(checkpoint: str) -> str:
+    checkpoint = path_param(checkpoint, "fine_tuned_model_checkpoint")
+    return "/fine_tuning/checkpoints/" + checkpoint + "/permissions"

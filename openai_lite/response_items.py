@@ -76,12 +76,26 @@ class ResponseOutputMessage(Model):
 class ResponseFunctionToolCall(Model):
     """A call of a function tool; ``arguments`` is a JSON string. Answer it with ``call_id``."""
 
+    __slots__ = ("_parsed_arguments",)  # kept out of the fields: never sent back
+
     type: Literal["function_call"] = "function_call"
     id: Optional[str] = None
     call_id: Optional[str] = None
     name: Optional[str] = None
     arguments: str = ""
     status: Optional[str] = None
+
+    @property
+    def parsed_arguments(self) -> Any:
+        """The arguments of a strict function tool, decoded by ``responses.parse`` (None otherwise).
+
+        A dict, or the dataclass instance for a tool made from one by
+        :func:`~openai_lite.function_tool`.
+        """
+        try:  # an unset slot: None, without a detour through the undeclared keys
+            return object.__getattribute__(self, "_parsed_arguments")
+        except AttributeError:
+            return None
 
 
 @dataclass

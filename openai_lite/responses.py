@@ -11,10 +11,13 @@ from typing import TYPE_CHECKING, Any, Dict, List, Literal, Mapping, Optional, S
 
 import requests
 
+from ._errors import APIResponseValidationError
 from ._model import Model
 from ._request import _request, body_of, path_param
 from ._response import ApiResponse
+from ._schema import FunctionTool
 from ._streaming import Stream, open_stream
+from ._structured import responses_request
 from .response_items import (
     FileSearchResult,
     ReasoningSummaryText,
@@ -49,6 +52,7 @@ __all__ = [
     "ResponseTextConfig",
     "ReasoningConfig",
     "create",
+    "parse",
     "stream",
     "retrieve",
     "delete",
@@ -138,6 +142,8 @@ class ReasoningConfig(Model):
 class Response(Model):
     """A model response. ``output_text`` joins the text of its output messages."""
 
+    __slots__ = ("_output_parsed",)  # kept out of the fields: never sent back
+
     id: str
     output: List[ResponseOutputItem]
     object: str = "response"
@@ -173,14 +179,38 @@ class Response(Model):
 
     @property
     def output_text(self) -> str:
-        """The text of every ``output_text`` part of the output messages, joined."""
-        return "".join(
-            part.text
-            for item in self.output
-            if isinstance(item, ResponseOutputMessage)
-            for part in item.content
-            if isinstance(part, ResponseOutputText)
-        )
+        """The text of every ``output_text`` part of the output messages, joined.
+
+        :raises APIResponseValidationError: when a message's content is not a list, or a
+            text part's text is not text.
+        """
+        texts: List[str] = []
+        for item in self.output:
+            if not isinstance(item, ResponseOutputMessage):
+                continue
+            if not isinstance(item.content, list):
+                raise _bad_output("an output message's content is not a list", item.content)
+            for part in item.content:
+                if isinstance(part, ResponseOutputText):
+                    if not isinstance(part.text, str):
+                        raise _bad_output("an output_text part's text is not text", part.text)
+                    texts.append(part.text)
+        return "".join(texts)
+
+    @property
+    def output_parsed(self) -> Any:
+        """The output text decoded into the ``text_format`` dataclass of :func:`parse`.
+
+        None without one, and on a refusal.
+        """
+        try:  # an unset slot: None, without a detour through the undeclared keys
+            return object.__getattribute__(self, "_output_parsed")
+        except AttributeError:
+            return None
+
+
+def _bad_output(why: str, value: Any) -> APIResponseValidationError:
+    return APIResponseValidationError(f"The response's output_text cannot be read: {why}", body=repr(value))
 
 
 
@@ -189,6 +219,8 @@ class Response(Model):
 
 Input = Union[str, Sequence[Mapping[str, Any]]]
 ToolChoice = Union[None, Literal["none", "auto", "required"], Mapping[str, Any]]
+#: A tool: its JSON object, or a :class:`~openai_lite.FunctionTool`.
+Tool = Union[Mapping[str, Any], FunctionTool]
 
 
 def create(
@@ -214,7 +246,7 @@ def create(
     temperature: Optional[float] = None,
     text: Optional[Mapping[str, Any]] = None,
     tool_choice: ToolChoice = None,
-    tools: Optional[Sequence[Mapping[str, Any]]] = None,
+    tools: Optional[Sequence[Tool]] = None,
     top_logprobs: Optional[int] = None,
     top_p: Optional[float] = None,
     truncation: Optional[Literal["auto", "disabled"]] = None,
@@ -231,7 +263,36 @@ def create(
     """
     body = body_of(locals())
     _check_arguments(input, include)
+    responses_request(body, parse=False)
     return _request(session, "POST", "/responses", json_body=body, into=Response, **options)
+
+
+def parse(
+    session: requests.Session,
+    *,
+    text_format: Optional[type] = None,
+    tools: Optional[Sequence[Tool]] = None,
+    **kwargs: Any,
+) -> ApiResponse[Response]:
+    """Create a model response whose output text is decoded into the ``text_format`` dataclass.
+
+    It takes the parameters of :func:`create`. ``output_parsed`` is the dataclass instance
+    (None on a refusal); the function calls of strict tools (made by
+    :func:`~openai_lite.function_tool`, or dicts with ``"strict": True``) carry
+    ``parsed_arguments``.
+
+    :raises LengthFinishReasonError: when the response is incomplete by ``max_output_tokens``.
+    :raises ContentFilterFinishReasonError: when the content filter stopped it.
+    :raises OutputValidationError: when the JSON does not fit the type, naming the path.
+
+    https://platform.openai.com/docs/guides/structured-outputs
+    """
+    args: Dict[str, Any] = {"text_format": text_format, "tools": tools, "text": kwargs.pop("text", None)}
+    parser = responses_request(args, parse=True)
+    resp = create(session, **kwargs, **args)
+    if resp.ok and parser is not None:
+        parser(resp.data)
+    return resp
 
 
 def stream(
@@ -257,8 +318,9 @@ def stream(
     stream_options: Optional[Mapping[str, Any]] = None,
     temperature: Optional[float] = None,
     text: Optional[Mapping[str, Any]] = None,
+    text_format: Optional[type] = None,
     tool_choice: ToolChoice = None,
-    tools: Optional[Sequence[Mapping[str, Any]]] = None,
+    tools: Optional[Sequence[Tool]] = None,
     top_logprobs: Optional[int] = None,
     top_p: Optional[float] = None,
     truncation: Optional[Literal["auto", "disabled"]] = None,
@@ -271,7 +333,9 @@ def stream(
     ``{"include_obfuscation": False}``). Events are told apart by ``type``; those this
     library does not model are :class:`ResponseOtherEvent`. The stream ends after
     ``response.completed``, ``response.failed`` or ``response.incomplete``, whose
-    ``response`` is the final one. An error status raises its typed error here.
+    ``response`` is the final one. An error status raises its typed error here. With a
+    ``text_format`` dataclass, the final response is decoded as by :func:`parse`
+    (``output_parsed``), and so are the function calls of strict tools when they are done.
 
     :raises APIStreamError: while iterating, on an ``error`` event.
     :raises APIConnectionError: when the body ends before a final event.
@@ -281,8 +345,11 @@ def stream(
     body = body_of(locals())
     _check_arguments(input, include)
     body["stream"] = True
+    parser = responses_request(body, parse=text_format is not None)
     events = importlib.import_module(".response_events", __package__)
     decode, terminal = events.decode_event, events.is_terminal
+    if parser is not None:
+        decode = parser.events(decode)
     return open_stream(
         session, "POST", "/responses", json_body=body, decode=decode, terminal=terminal, **options
     )
@@ -371,3 +438,75 @@ def __getattr__(name: str) -> Any:
     if name in events.__all__:
         return getattr(events, name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+# -- input token counts and compaction --------------------------------------------
+
+__all__ += ["InputTokenCount", "CompactedResponse", "count_input_tokens", "compact"]
+
+
+@dataclass
+class InputTokenCount(Model):
+    """The number of input tokens a response request would use."""
+
+    input_tokens: int = 0
+    object: str = "response.input_tokens"
+
+
+@dataclass
+class CompactedResponse(Model):
+    """A conversation compacted: its ``output`` items (kept messages and an encrypted
+    ``compaction`` item) replace the input given to the next response."""
+
+    id: str
+    output: List[ResponseItem]
+    object: str = "response.compaction"
+    created_at: Optional[int] = None
+    usage: Optional[ResponseUsage] = None
+
+
+def count_input_tokens(
+    session: requests.Session,
+    *,
+    model: Optional[str] = None,
+    input: Optional[Input] = None,
+    conversation: Union[None, str, Mapping[str, Any]] = None,
+    instructions: Optional[str] = None,
+    parallel_tool_calls: Optional[bool] = None,
+    previous_response_id: Optional[str] = None,
+    reasoning: Optional[Mapping[str, Any]] = None,
+    text: Optional[Mapping[str, Any]] = None,
+    tool_choice: ToolChoice = None,
+    tools: Optional[Sequence[Mapping[str, Any]]] = None,
+    truncation: Optional[Literal["auto", "disabled"]] = None,
+    **options: Unpack[RequestOptions],
+) -> ApiResponse[InputTokenCount]:
+    """Count the input tokens of a request to :func:`create` without creating a response.
+
+    https://platform.openai.com/docs/api-reference/responses/input-tokens
+    """
+    body = body_of(locals())
+    _check_arguments(input, None)
+    path = "/responses/input_tokens"
+    return _request(session, "POST", path, json_body=body, into=InputTokenCount, **options)
+
+
+def compact(
+    session: requests.Session,
+    *,
+    model: str,
+    input: Optional[Input] = None,
+    instructions: Optional[str] = None,
+    previous_response_id: Optional[str] = None,
+    prompt_cache_key: Optional[str] = None,
+    **options: Unpack[RequestOptions],
+) -> ApiResponse[CompactedResponse]:
+    """Compact a long conversation (``input``, or the one ending at ``previous_response_id``).
+
+    Send the answer's ``output`` items as the ``input`` of the next :func:`create`.
+
+    https://platform.openai.com/docs/api-reference/responses/compact
+    """
+    body = body_of(locals())
+    _check_arguments(input, None)
+    return _request(session, "POST", "/responses/compact", json_body=body, into=CompactedResponse, **options)

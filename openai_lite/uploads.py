@@ -17,7 +17,7 @@ import requests
 
 from ._model import Model
 from ._multipart import FileInput, FileRangePart, Progress, check_progress
-from ._request import _request, body_of, form_of, path_param
+from ._request import _request, body_of, form_of, path_param, reply_id
 from ._response import ApiResponse
 from .files import FileObject
 
@@ -181,7 +181,7 @@ def upload_file(
     )
     if not created.ok:
         return created
-    upload_id = created.data.id
+    upload_id = reply_id(created.data.id, "upload id", created)
     later: Dict[str, Any] = {k: v for k, v in options.items() if k not in ("extra_query", "extra_body")}
     if progress is not None:
         progress(0, size)
@@ -198,7 +198,7 @@ def upload_file(
             if not sent.ok:
                 _cancel_quietly(session, upload_id, later)
                 return cast("ApiResponse[Upload]", sent)
-            part_ids.append(sent.data.id)
+            part_ids.append(reply_id(sent.data.id, "upload part id", sent))
     except Exception:
         _cancel_quietly(session, upload_id, later)
         raise

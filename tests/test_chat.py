@@ -59,6 +59,7 @@ def test_tool_call_message_has_null_content(fake: FakeOpenAI, session: OpenAISes
 
 def test_answer_can_be_sent_back_as_a_message(fake: FakeOpenAI, session: OpenAISession) -> None:
     first = chat.create(session, model="gpt-4o-mini", messages=QUESTION).data.choices[0].message
+    served = json.loads(fake.last.reply_body)["choices"][0]["message"]
     follow_up = [*QUESTION, first, {"role": "user", "content": "And of Spain?"}]
 
     # The spec lists no annotations on a request's assistant message; the answer goes back as it came.
@@ -66,7 +67,13 @@ def test_answer_can_be_sent_back_as_a_message(fake: FakeOpenAI, session: OpenAIS
     assert chat.create(session, model="gpt-4o-mini", messages=follow_up, extra_headers=off_spec).ok
     assert fake.last.off_spec == "Unknown parameter: 'messages[1].annotations'."
     sent = fake.last.json["messages"][1]
-    assert sent == {"role": "assistant", "content": "The capital of France is Paris.", "annotations": []}
+    # Exactly what the server sent: its explicit null included, nothing added.
+    assert sent == served == {
+        "role": "assistant",
+        "content": "The capital of France is Paris.",
+        "refusal": None,
+        "annotations": [],
+    }
 
 
 def test_response_format_and_extras_go_over_the_wire(fake: FakeOpenAI, session: OpenAISession) -> None:

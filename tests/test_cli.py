@@ -126,6 +126,18 @@ def test_chat_stream(api: FakeOpenAI, capsys: pytest.CaptureFixture[str]) -> Non
 # -- models, files, fine-tuning ------------------------------------------------------------------
 
 
+def test_models_and_files_alone_list_them(api: FakeOpenAI, capsys: pytest.CaptureFixture[str]) -> None:
+    listed = run(capsys, "models", "list")
+    assert run(capsys, "models") == listed and listed[0] == 0 and "whisper-1" in listed[1]
+    alone, listing = run(capsys, "models", "--json")[1], run(capsys, "models", "list", "--json")[1]
+    assert json.loads(alone) == json.loads(listing)
+    assert [(r.method, r.path) for r in api.requests] == [("GET", "/v1/models")] * 4
+    run(capsys, "files", "upload", __file__, "-p", "user_data")
+    listed = run(capsys, "files", "list")
+    assert run(capsys, "files") == listed and listed[0] == 0 and "test_cli.py" in listed[1]
+    assert api.last.query == {}
+
+
 def test_models(api: FakeOpenAI, capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "models", "list")
     assert code == 0 and "gpt-4o-mini\tsystem" in out.splitlines()
@@ -364,7 +376,7 @@ def test_retries_and_timeout_options(api: FakeOpenAI, capsys: pytest.CaptureFixt
 
 
 def test_usage_errors_and_version(capsys: pytest.CaptureFixture[str]) -> None:
-    assert cli.main(["models"]) == 2
+    assert cli.main(["models", "frobnicate"]) == 2
     assert "usage: openai-lite models" in capsys.readouterr().err
     assert cli.main(["frobnicate"]) == 2
     assert cli.main(["--version"]) == 0

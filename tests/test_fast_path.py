@@ -283,12 +283,30 @@ def test_null_items_pass_only_where_the_item_type_is_optional() -> None:
         Parent.from_dict({"kids": [{"id": "a"}, None]})
 
 
+@dataclass
+class Backbone(Model):
+    """Required fields of each structured kind: checked strictly."""
+
+    nodes: List[Node]
+    tags: List[str]
+    weights: Dict[str, float]
+
+
 def test_generated_decoder_names_the_class_and_the_field() -> None:
     with pytest.raises(DecodeError, match=r"^Node: missing required field\(s\) id$"):
         Node.from_dict({"children": []})
     with pytest.raises(DecodeError, match=r"^Node: expected an object, got list$"):
-        Node.from_dict({"id": "a", "children": [[1]]})
-    with pytest.raises(DecodeError, match=r"^Node.tags: expected a list, got str$"):
-        Node.from_dict({"id": "a", "tags": "x"})
-    with pytest.raises(DecodeError, match=r"^Node.weights: expected an object, got list$"):
-        Node.from_dict({"id": "a", "weights": []})
+        Backbone.from_dict({"nodes": [[1]], "tags": [], "weights": {}})
+    with pytest.raises(DecodeError, match=r"^Backbone.tags: expected a list, got str$"):
+        Backbone.from_dict({"nodes": [], "tags": "x", "weights": {}})
+    with pytest.raises(DecodeError, match=r"^Backbone.weights: expected an object, got list$"):
+        Backbone.from_dict({"nodes": [], "tags": [], "weights": []})
+
+
+def test_optional_fields_of_another_shape_are_kept_as_they_came(caplog: pytest.LogCaptureFixture) -> None:
+    body = {"id": "a", "children": [[1]], "tags": "x", "weights": [], "is-flagged": "yes"}
+    with caplog.at_level("DEBUG", logger="openai_lite"):
+        node = Node.from_dict(body)
+    assert (node.children, node.tags, node.weights, node.flagged) == ([[1]], "x", [], "yes")
+    assert node.to_dict() == body
+    assert "Node.children: kept as it came" in caplog.text and "Node.tags: kept as it came" in caplog.text

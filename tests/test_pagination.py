@@ -7,7 +7,16 @@ from typing import List
 
 import pytest
 
-from openai_lite import NotFoundError, OpenAISession, files, fine_tuning, models, paginate
+from openai_lite import (
+    APIResponseValidationError,
+    NotFoundError,
+    OpenAISession,
+    files,
+    fine_tuning,
+    models,
+    paginate,
+    request,
+)
 from openai_lite.testing import FakeOpenAI, error_reply, json_reply
 
 
@@ -110,7 +119,7 @@ def test_a_list_without_has_more_is_one_page(fake: FakeOpenAI, session: OpenAISe
 def test_items_without_an_id_cannot_be_paged(fake: FakeOpenAI, session: OpenAISession) -> None:
     fake.enqueue(json_reply({"object": "list", "data": [{"name": "x"}], "has_more": True}))
 
-    with pytest.raises(TypeError, match="no id"):
+    with pytest.raises(APIResponseValidationError, match="last item's id .* not a usable id: None"):
         list(paginate(lambda s, **kw: _Raw(s, **kw), session))
     with pytest.raises(TypeError, match="list_fn"):
         paginate("files.list", session)  # type: ignore[arg-type]
@@ -129,3 +138,39 @@ class _Page:
     def __init__(self, body: dict) -> None:  # type: ignore[type-arg]
         self.data = body["data"]
         self.has_more = body["has_more"]
+
+
+def test_request_pages_through_a_list_the_library_does_not_model(
+    fake: FakeOpenAI, session: OpenAISession
+) -> None:
+    pages = [
+        {"object": "list", "data": [{"id": "vs_1"}, {"id": "vs_2"}], "has_more": True, "last_id": "vs_2"},
+        {"object": "list", "data": [{"id": "vs_3"}], "has_more": False, "last_id": "vs_3"},
+    ]
+    for page in pages:
+        fake.enqueue(json_reply(page), method="GET", path="/stores")
+
+    found = list(paginate(request, session, "GET", "/stores", params={"limit": 2}))
+
+    assert found == [{"id": "vs_1"}, {"id": "vs_2"}, {"id": "vs_3"}]
+    assert [r.query for r in fake.requests] == [{"limit": ["2"]}, {"limit": ["2"], "after": ["vs_2"]}]
+
+
+def test_a_page_without_a_list_of_items_is_a_validation_error(
+    fake: FakeOpenAI, session: OpenAISession
+) -> None:
+    fake.enqueue(json_reply({"object": "list", "data": {"id": "x"}, "has_more": True}), path="/stores")
+
+    with pytest.raises(APIResponseValidationError, match="no list of items"):
+        list(paginate(request, session, "GET", "/stores"))
+
+
+@pytest.mark.parametrize("cursor", [7, "", ".."])
+def test_a_cursor_that_is_not_an_id_is_a_validation_error(
+    fake: FakeOpenAI, session: OpenAISession, cursor: object
+) -> None:
+    fake.enqueue(json_reply({"object": "list", "data": [{"id": cursor}], "has_more": True}), path="/stores")
+
+    with pytest.raises(APIResponseValidationError, match="not a usable id"):
+        list(paginate(request, session, "GET", "/stores"))
+    assert len(fake.requests) == 1

@@ -8,6 +8,10 @@ Example::
         fake.enqueue(error_reply(429, "Slow down.", type="rate_limit_error"))
         ...  # point a client at fake.url with fake.api_key
         assert fake.last.reply_status == 429
+
+The chat and responses routes answer a structured output request with JSON that fits the
+schema sent; :func:`queue_answer` scripts the next answer instead (a refusal, a cut by the
+token limit, a content filter stop, or given content).
 """
 
 from __future__ import annotations
@@ -18,16 +22,22 @@ from . import (  # noqa: F401  (imported to register the built-in routes)
     _routes_chat,
     _routes_chat_store,
     _routes_completions,
+    _routes_conversations,
     _routes_embeddings,
+    _routes_evals,
     _routes_files,
     _routes_fine_tuning,
     _routes_images,
     _routes_models,
     _routes_moderations,
+    _routes_realtime,
     _routes_responses,
     _routes_uploads,
 )
+from ._answers import example_value, queue_answer
+from ._routes_evals import finish_run as finish_eval_run
 from ._routes_fine_tuning import finish_job as finish_fine_tuning_job
+from ._routes_realtime import ring as ring_realtime_call
 from ._server import (
     ApiError,
     FakeOpenAI,
@@ -51,4 +61,8 @@ __all__ = [
     "json_reply",
     "sse_reply",
     "finish_fine_tuning_job",
+    "finish_eval_run",
+    "ring_realtime_call",
+    "queue_answer",
+    "example_value",
 ]

@@ -6,6 +6,7 @@ import json
 import re
 from typing import Any, Dict, List, Optional, Tuple
 
+from ._answers import example_value, next_answer, scripted
 from ._routes_chat_store import remember
 from ._server import (
     FakeOpenAI,
@@ -33,32 +34,6 @@ def text_of(content: Any) -> str:
         texts = [p.get("text") for p in content if isinstance(p, dict)]
         return " ".join(t for t in texts if isinstance(t, str))
     return ""
-
-
-def example_value(schema: Any, prompt: str, depth: int = 0) -> Any:
-    """Return a deterministic value roughly matching a JSON schema."""
-    if not isinstance(schema, dict) or depth > 8:
-        return None
-    if schema.get("enum"):
-        return schema["enum"][0]
-    if "const" in schema:
-        return schema["const"]
-    for key in ("anyOf", "oneOf", "allOf"):
-        if schema.get(key):
-            return example_value(schema[key][0], prompt, depth + 1)
-    kind = schema.get("type")
-    if isinstance(kind, list):
-        kind = next((k for k in kind if k != "null"), "null")
-    if kind == "object" or (kind is None and "properties" in schema):
-        props = schema.get("properties") or {}
-        return {k: example_value(v, prompt, depth + 1) for k, v in props.items()}
-    if kind == "array":
-        items = schema.get("items")
-        return [example_value(items, prompt, depth + 1)] if items else []
-    simple = {"integer": 1, "number": 1, "boolean": True, "null": None}
-    if kind in simple:
-        return simple[kind]
-    return "Paris" if "france" in prompt.lower() else "example"
 
 
 def _reply_text(messages: List[Dict[str, Any]], prompt: str) -> str:
@@ -121,7 +96,7 @@ def _content(body: Dict[str, Any], text: str, prompt: str) -> Tuple[str, str]:
         return json.dumps({"answer": text}), "stop"
     if kind == "json_schema" and isinstance(fmt, dict):
         schema = (fmt.get("json_schema") or {}).get("schema") or {"type": "object"}
-        return json.dumps(example_value(schema, prompt)), "stop"
+        return _truncate(json.dumps(example_value(schema, prompt)), body)
     return _truncate(text, body)
 
 
@@ -133,7 +108,8 @@ def _choice(
     index: int,
 ) -> Dict[str, Any]:
     message: Dict[str, Any] = {"role": "assistant", "content": None, "refusal": None}
-    tool = _pick_tool(body, messages, prompt)
+    answer = next_answer(fake)
+    tool = _pick_tool(body, messages, prompt) if answer is None else None
     if tool is not None:
         arguments = example_value(tool.get("parameters") or {"type": "object"}, prompt)
         message["tool_calls"] = [
@@ -148,9 +124,9 @@ def _choice(
         ]
         finish = "tool_calls"
     else:
-        message["content"], finish = _content(
-            body, _reply_text(messages, prompt), prompt
-        )
+        text, finish = _content(body, _reply_text(messages, prompt), prompt)
+        message["content"], message["refusal"], scripted_finish = scripted(answer, text)
+        finish = finish if answer is None else scripted_finish
         message["annotations"] = []
     return {
         "index": index,
@@ -249,8 +225,10 @@ def _stream(completion: Dict[str, Any], body: Dict[str, Any]) -> Reply:
                     piece = {"index": i, "function": {"arguments": arguments[start : start + 8]}}
                     events.append(chunk(index, {"tool_calls": [piece]}))
         else:
-            events.append(chunk(index, {"role": "assistant", "content": "", "refusal": None}))
-            events.extend(chunk(index, {"content": piece}) for piece in sse_pieces(message["content"]))
+            key = "content" if message["refusal"] is None else "refusal"
+            opening: Dict[str, Any] = {"role": "assistant", "content": None, "refusal": None, key: ""}
+            events.append(chunk(index, opening))
+            events.extend(chunk(index, {key: piece}) for piece in sse_pieces(message[key]))
         events.append(chunk(index, {}, choice["finish_reason"]))
     if with_usage:
         events.append({**head, "choices": [], "usage": completion["usage"]})

@@ -271,3 +271,84 @@ def list_checkpoints(fake: FakeOpenAI, request: RecordedRequest, params: Dict[st
     page["first_id"] = page["data"][0]["id"] if page["data"] else None
     page["last_id"] = page["data"][-1]["id"] if page["data"] else None
     return json_reply(page)
+
+
+# -- checkpoint permissions ---------------------------------------------------------
+
+_Permissions = Dict[str, List[Dict[str, Any]]]
+_PERMISSIONS: weakref.WeakKeyDictionary[FakeOpenAI, _Permissions] = weakref.WeakKeyDictionary()
+
+
+@builtin_seed
+def _seed_permissions(fake: FakeOpenAI) -> None:
+    _PERMISSIONS[fake] = {}
+
+
+def _permissions(fake: FakeOpenAI, checkpoint: str) -> List[Dict[str, Any]]:
+    """The permissions of a checkpoint of a job, oldest first, or a 404 for an unknown checkpoint."""
+    known = any(
+        c["fine_tuned_model_checkpoint"] == checkpoint for cs in _state(fake).checkpoints.values() for c in cs
+    )
+    if not known:
+        raise not_found("checkpoint", checkpoint, "fine_tuned_model_checkpoint")
+    return _PERMISSIONS.setdefault(fake, {}).setdefault(checkpoint, [])
+
+
+def _permission_page(items: List[Dict[str, Any]], has_more: bool = False) -> Dict[str, Any]:
+    return {
+        "object": "list",
+        "data": items,
+        "has_more": has_more,
+        "first_id": items[0]["id"] if items else None,
+        "last_id": items[-1]["id"] if items else None,
+    }
+
+
+@builtin_route("POST", "/fine_tuning/checkpoints/{fine_tuned_model_checkpoint}/permissions")
+def create_checkpoint_permission(fake: FakeOpenAI, request: RecordedRequest, params: Dict[str, str]) -> Reply:
+    """Grant projects the use of a checkpoint; answer with the new permissions."""
+    permissions = _permissions(fake, params["fine_tuned_model_checkpoint"])
+    project_ids = json_body(request).get("project_ids")
+    if not isinstance(project_ids, list) or not project_ids or not all(
+        isinstance(p, str) and p for p in project_ids
+    ):
+        raise invalid("project_ids", "expected a non-empty array of project ids")
+    granted = {p["project_id"] for p in permissions}
+    if granted.intersection(project_ids) or len(set(project_ids)) != len(project_ids):
+        raise invalid("project_ids", "a project already has permission")
+    now = fake.now()
+    created = [
+        {"object": "checkpoint.permission", "id": fake.new_id("cp_"), "created_at": now, "project_id": p}
+        for p in project_ids
+    ]
+    permissions.extend(created)
+    return json_reply(_permission_page(created))
+
+
+@builtin_route("GET", "/fine_tuning/checkpoints/{fine_tuned_model_checkpoint}/permissions")
+def list_checkpoint_permissions(fake: FakeOpenAI, request: RecordedRequest, params: Dict[str, str]) -> Reply:
+    """List a checkpoint's permissions, newest first unless ``order=ascending``."""
+    items = list(_permissions(fake, params["fine_tuned_model_checkpoint"]))
+    order = request.query.get("order", ["descending"])[-1]
+    if order not in ("ascending", "descending"):
+        raise invalid("order", "expected 'ascending' or 'descending'")
+    if order == "descending":
+        items.reverse()
+    project_id = request.query.get("project_id", [""])[-1]
+    if project_id:
+        items = [p for p in items if p["project_id"] == project_id]
+    page = paginate(items, request, 10)
+    return json_reply(_permission_page(page["data"], page["has_more"]))
+
+
+@builtin_route(
+    "DELETE", "/fine_tuning/checkpoints/{fine_tuned_model_checkpoint}/permissions/{permission_id}"
+)
+def delete_checkpoint_permission(fake: FakeOpenAI, request: RecordedRequest, params: Dict[str, str]) -> Reply:
+    """Withdraw a permission."""
+    permissions = _permissions(fake, params["fine_tuned_model_checkpoint"])
+    found = next((p for p in permissions if p["id"] == params["permission_id"]), None)
+    if found is None:
+        raise not_found("permission", params["permission_id"], "permission_id")
+    permissions.remove(found)
+    return json_reply({"object": "checkpoint.permission", "id": found["id"], "deleted": True})

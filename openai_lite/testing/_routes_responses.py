@@ -1,11 +1,14 @@
-"""Responses routes: create (JSON or streamed), retrieve, delete, cancel and input items."""
+"""Responses routes: create (JSON or streamed), retrieve, delete, cancel, input items, input token
+counts and compaction."""
 
 from __future__ import annotations
 
+import base64
 import json
 from typing import Any, Dict, List, Optional, Tuple, cast
 
-from ._routes_chat import DEFAULT_REPLY, PARIS, example_value, sse_pieces
+from ._answers import example_value, next_answer, scripted
+from ._routes_chat import DEFAULT_REPLY, PARIS, sse_pieces
 from ._routes_chat_store import cursor_page
 from ._server import (
     ApiError,
@@ -147,6 +150,25 @@ def _output(fake: FakeOpenAI, body: Dict[str, Any], items: List[Dict[str, Any]])
     }
 
 
+def _finish(fake: FakeOpenAI, body: Dict[str, Any], item: Dict[str, Any]) -> Optional[str]:
+    """Apply a queued answer, or ``max_output_tokens``, to an output message; return why it
+    is incomplete (None when it is not)."""
+    if item["type"] != "message":
+        return None
+    content, refusal, finish = scripted(next_answer(fake), item["content"][0]["text"])
+    limit = body.get("max_output_tokens")
+    if content is not None and isinstance(limit, int) and 0 < limit < count_tokens(content):
+        content, finish = " ".join(content.split()[:limit]), "length"
+    if refusal is not None:
+        item["content"] = [{"type": "refusal", "refusal": refusal}]
+    else:
+        item["content"][0]["text"] = content
+    if finish == "stop":
+        return None
+    item["status"] = "incomplete"
+    return "max_output_tokens" if finish == "length" else "content_filter"
+
+
 def _tools(body: Dict[str, Any]) -> List[Dict[str, Any]]:
     tools = body.get("tools") or []
     if not isinstance(tools, list):
@@ -172,6 +194,7 @@ def _build(fake: FakeOpenAI, body: Dict[str, Any]) -> Tuple[Dict[str, Any], List
         raise invalid("background", "background mode requires store=true")
     items = _input_items(fake, body.get("input"))
     output = _output(fake, body, items)
+    incomplete = _finish(fake, body, output)
     output_tokens = count_tokens(output.get("arguments") or output.get("content", [{}])[0].get("text", ""))
     input_tokens = sum(count_tokens(_text_of(i)) for i in items if i["type"] == "message")
     conversation = body.get("conversation")
@@ -199,6 +222,8 @@ def _build(fake: FakeOpenAI, body: Dict[str, Any]) -> Tuple[Dict[str, Any], List
         },
         "conversation": {"id": conversation} if isinstance(conversation, str) else conversation,
     }
+    if incomplete is not None:
+        response.update(status="incomplete", completed_at=None, incomplete_details={"reason": incomplete})
     for name, default in _ECHOED.items():
         value = body.get(name)
         response[name] = default if value is None else value
@@ -211,7 +236,16 @@ def _build(fake: FakeOpenAI, body: Dict[str, Any]) -> Tuple[Dict[str, Any], List
 def create_response(fake: FakeOpenAI, request: RecordedRequest, params: Dict[str, str]) -> Reply:
     """Answer with a message (or a function call), stored unless ``store`` is false."""
     body = json_body(request)
+    conversation = body.get("conversation")
+    if conversation is not None:
+        from ._routes_conversations import append_items, check_conversation  # imports this module
+
+        if body.get("previous_response_id") is not None:
+            raise invalid("conversation", "cannot be used with previous_response_id")
+        check_conversation(fake, conversation)
     response, items = _build(fake, body)
+    if conversation is not None:
+        append_items(fake, conversation, items + response["output"])
     if body.get("background"):
         response.update(status="queued", completed_at=None)
         pending = {k: v for k, v in response.items() if k != "usage"}
@@ -310,6 +344,16 @@ def _events(response: Dict[str, Any]) -> List[bytes]:
             )
             for part_index, part in enumerate(item["content"]):
                 at = dict(ids, content_index=part_index)
+                if part["type"] == "refusal":
+                    empty = dict(part, refusal="")
+                    events.append({"type": "response.content_part.added", **at, "part": empty})
+                    events += [
+                        {"type": "response.refusal.delta", **at, "delta": piece}
+                        for piece in sse_pieces(part["refusal"])
+                    ]
+                    events.append({"type": "response.refusal.done", **at, "refusal": part["refusal"]})
+                    events.append({"type": "response.content_part.done", **at, "part": part})
+                    continue
                 events.append({"type": "response.content_part.added", **at, "part": dict(part, text="")})
                 events += [
                     {"type": "response.output_text.delta", **at, "delta": piece, "logprobs": []}
@@ -320,10 +364,83 @@ def _events(response: Dict[str, Any]) -> List[bytes]:
                 )
                 events.append({"type": "response.content_part.done", **at, "part": part})
         events.append({"type": "response.output_item.done", "output_index": index, "item": item})
-    events.append({"type": "response.completed", "response": response})
+    end = "response.completed" if response["status"] == "completed" else "response.incomplete"
+    events.append({"type": end, "response": response})
     return [_encode(dict(event, sequence_number=n)) for n, event in enumerate(events)]
 
 
 def _encode(event: Dict[str, Any]) -> bytes:
     """Encode one event as ``event: <type>`` and ``data: <json>`` lines."""
     return f"event: {event['type']}\ndata: {json.dumps(event)}\n\n".encode()
+
+
+# -- input token counts and compaction ------------------------------------------------
+
+
+def _context(fake: FakeOpenAI, body: Dict[str, Any]) -> List[Dict[str, Any]]:
+    """The items a request reads: the previous response's or the conversation's, then ``input``."""
+    items: List[Dict[str, Any]] = []
+    previous = body.get("previous_response_id")
+    if previous is not None:
+        entry = stored_responses(fake).get(previous) if isinstance(previous, str) else None
+        if entry is None:
+            raise not_found("response", str(previous), "previous_response_id")
+        items += entry["input"] + entry["response"]["output"]
+    conversation = body.get("conversation")
+    if conversation is not None:
+        from ._routes_conversations import conversation_id_of, conversations_of
+
+        stored = conversations_of(fake).get(conversation_id_of(conversation))
+        if stored is None:
+            raise not_found("conversation", conversation_id_of(conversation), "conversation")
+        items += stored["items"]
+    return items + _input_items(fake, body.get("input"))
+
+
+def _tokens(items: List[Dict[str, Any]]) -> int:
+    return sum(count_tokens(_text_of(i) or str(i.get("arguments") or i.get("output") or "")) for i in items)
+
+
+@builtin_route("POST", "/responses/input_tokens")
+def count_input_tokens(fake: FakeOpenAI, request: RecordedRequest, params: Dict[str, str]) -> Reply:
+    """Count the words of the instructions and of every input item as tokens."""
+    body = json_body(request)
+    instructions = body.get("instructions")
+    tokens = _tokens(_context(fake, body))
+    if isinstance(instructions, str):
+        tokens += count_tokens(instructions)
+    return json_reply({"object": "response.input_tokens", "input_tokens": tokens})
+
+
+@builtin_route("POST", "/responses/compact")
+def compact_response(fake: FakeOpenAI, request: RecordedRequest, params: Dict[str, str]) -> Reply:
+    """Keep the user messages and fold everything else into one ``compaction`` item."""
+    body = json_body(request)
+    require(body, "model")
+    items = _context(fake, body)
+    if not items:
+        raise invalid("input", "nothing to compact: give input or previous_response_id")
+    kept = [i for i in items if i["type"] == "message" and i.get("role") == "user"]
+    folded = json.dumps([i for i in items if i not in kept]).encode("utf-8")
+    compaction = {
+        "id": fake.new_id("cmp_", 48),
+        "type": "compaction",
+        "encrypted_content": base64.b64encode(folded).decode("ascii"),
+    }
+    input_tokens = _tokens(items)
+    output_tokens = max(1, input_tokens // 4)
+    return json_reply(
+        {
+            "id": fake.new_id("resp_", 48),
+            "object": "response.compaction",
+            "created_at": fake.now(),
+            "output": kept + [compaction],
+            "usage": {
+                "input_tokens": input_tokens,
+                "input_tokens_details": {"cached_tokens": 0, "cache_write_tokens": 0},
+                "output_tokens": output_tokens,
+                "output_tokens_details": {"reasoning_tokens": 0},
+                "total_tokens": input_tokens + output_tokens,
+            },
+        }
+    )
