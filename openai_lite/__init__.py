@@ -42,7 +42,6 @@ from ._pagination import paginate
 from ._request import request
 from ._response import ApiResponse, ErrorObject
 from ._retry import OpenAIRetry
-from ._schema import FunctionTool, function_tool, json_schema
 from ._session import OpenAISession, RetryingAdapter
 from ._version import __version__
 
@@ -67,6 +66,7 @@ if TYPE_CHECKING:
         uploads,
         webhooks,
     )
+    from ._schema import FunctionTool, function_tool, json_schema
 
 __all__ = [
     "__version__",
@@ -119,15 +119,19 @@ __all__ = [
     "webhooks",
 ]
 
-# The resource modules named above (and ``testing``), imported when first used.
-_MODULES = frozenset(name for name in __all__ if name not in globals()) | {"testing"}
+# Names imported when first used: the structured-output helpers, and the resource modules
+# named above (and ``testing``).
+_SCHEMA = frozenset({"json_schema", "function_tool", "FunctionTool"})
+_MODULES = frozenset(name for name in __all__ if name not in globals() and name not in _SCHEMA) | {"testing"}
 
 
 def __getattr__(name: str) -> Any:
     if name in _MODULES:
         return importlib.import_module(f"{__name__}.{name}")
+    if name in _SCHEMA:
+        return getattr(importlib.import_module(f"{__name__}._schema"), name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def __dir__() -> list[str]:
-    return sorted(set(globals()) | _MODULES)
+    return sorted(set(globals()) | _MODULES | _SCHEMA)

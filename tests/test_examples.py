@@ -12,9 +12,12 @@ A page whose examples call the live API for what the fake cannot do has no such 
 
 from __future__ import annotations
 
+import logging
 import os
 import re
+import sys
 import textwrap
+import types
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Dict, Iterator, List, Optional
@@ -93,6 +96,8 @@ def sample_files(folder: Path) -> None:
 @pytest.fixture
 def reader(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeOpenAI]:
     """A fresh FakeOpenAI, the environment a reader would have, and the sample files."""
+    loggers = [logging.getLogger(name) for name in ("", "openai_lite", "openai_lite.body")]
+    saved = [(lg, lg.level, list(lg.handlers)) for lg in loggers]
     with FakeOpenAI() as fake:
         for name in ("OPENAI_ORG_ID", "OPENAI_PROJECT_ID", "OPENAI_LOG"):
             monkeypatch.delenv(name, raising=False)
@@ -101,6 +106,9 @@ def reader(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeOpen
         sample_files(tmp_path)
         monkeypatch.chdir(tmp_path)
         yield fake
+    for logger, level, handlers in saved:  # a page may configure logging, as a reader would
+        logger.setLevel(level)
+        logger.handlers[:] = handlers
 
 
 def _page_id(page: Path) -> str:
@@ -108,8 +116,12 @@ def _page_id(page: Path) -> str:
 
 
 @pytest.mark.parametrize("page", [p for p in PAGES if blocks_of(p)], ids=_page_id)
-def test_the_examples_of_a_page_run_in_order(page: Path, reader: FakeOpenAI, capsys: Any) -> None:
-    namespace: Dict[str, Any] = {"__name__": "__example__"}
+def test_the_examples_of_a_page_run_in_order(
+    page: Path, reader: FakeOpenAI, capsys: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    module = types.ModuleType("__example__")  # a real module, as dataclasses look their own up
+    monkeypatch.setitem(sys.modules, module.__name__, module)
+    namespace: Dict[str, Any] = module.__dict__
     for block in blocks_of(page):
         if block.fragment is not None:
             continue
