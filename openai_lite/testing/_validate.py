@@ -450,7 +450,8 @@ def _check(schema: Schema, value: Any, name: Optional[str]) -> None:
         _check_simple(part, value, name)
         alternatives = _alternatives(part)
         if alternatives:
-            _check_one_of(alternatives, value, name)
+            tag_name = part.get("discriminator", {}).get("propertyName", "type")
+            _check_one_of(alternatives, value, name, tag_name)
     if isinstance(value, dict) and any(
         "properties" in p or "additionalProperties" in p for p in members
     ):
@@ -462,7 +463,7 @@ def _check(schema: Schema, value: Any, name: Optional[str]) -> None:
                 _check(items, item, f"{name or ''}[{i}]")
 
 
-def _check_one_of(alternatives: List[Schema], value: Any, name: Optional[str]) -> None:
+def _check_one_of(alternatives: List[Schema], value: Any, name: Optional[str], tag_name: str) -> None:
     problems: List[_Problem] = []
     for alt in alternatives:
         try:
@@ -472,15 +473,15 @@ def _check_one_of(alternatives: List[Schema], value: Any, name: Optional[str]) -
         else:
             return
     kind = _kind(value)
-    tag = value.get("type") if isinstance(value, dict) else None
-    tags = [_type_tags(alt) for alt in alternatives]
+    tag = value.get(tag_name) if isinstance(value, dict) else None
+    tags = [_tags(alt, tag_name) for alt in alternatives]
     if isinstance(tag, str) and all(t is not None for t in tags):
         tagged = [p for t, p in zip(tags, problems) if t is not None and tag in t]
         if tagged:
             raise max(tagged, key=lambda p: p.depth)
         listed = ", ".join(repr(t) for ts in tags if ts for t in sorted(ts))
         raise _Problem(
-            _join(name, "type"),
+            _join(name, tag_name),
             f"Invalid value: {tag!r}. Supported values are: {listed}.",
             "invalid_value",
         )
@@ -496,9 +497,9 @@ def _check_one_of(alternatives: List[Schema], value: Any, name: Optional[str]) -
     raise _type_problem(name, " or ".join(expected) or "another value", kind)
 
 
-def _type_tags(schema: Schema) -> Optional[List[str]]:
-    """The values of the ``type`` property an object schema allows, if it fixes them."""
-    prop = _properties(schema)[0].get("type")
+def _tags(schema: Schema, tag_name: str) -> Optional[List[str]]:
+    """The values of the *tag_name* property an object schema allows, if it fixes them."""
+    prop = _properties(schema)[0].get(tag_name)
     if prop is None:
         return None
     prop = _deref(prop)
