@@ -27,6 +27,7 @@ ROOT = os.path.dirname(HERE)
 PY = sys.executable
 sys.path.insert(0, HERE)
 
+import bulkbench  # noqa: E402
 from server import stats  # noqa: E402
 
 CONTENDERS = ("lite", "requests", "sdk")
@@ -364,6 +365,15 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     raw["import"] = bench_import(names, 5 if quick else 10)
     log("decode")
     raw["decode"] = bench_decode(3 if quick else 7)
+    bulk_requests, bulk_calls = (20_000, 500) if quick else (100_000, 3_000)
+    raw["bulk"] = bulkbench.measure(
+        ENV,
+        requests=bulk_requests,
+        calls=bulk_calls,
+        log=log,
+        client_cpu=CLIENT_CPU,
+        server_cpu=SERVER_CPU,
+    )
 
     table = Table()
     c = raw["calls"]
@@ -499,6 +509,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         f"0; <= {POOL_SIZE} (pool size)",
         lt["errors"] == 0 and lt["connections"] <= POOL_SIZE,
     )
+
+    for row in bulkbench.rows(raw["bulk"], bulk_requests, bulk_calls):
+        table.add(*row)
 
     print()
     print(f"openai_lite benchmarks, {datetime.date.today().isoformat()}" + (" (--quick)" if quick else ""))

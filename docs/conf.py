@@ -42,7 +42,13 @@ nitpick_ignore_regex = [
     (r"py:class", r"urllib3\..*"),
     (r"py:class", r"(Timeout|Progress|Input|ToolChoice|Message|Endpoint)"),
     (r"py:class", r"openai_lite\..*\.(Timeout|Progress|Input|ToolChoice|Message|Endpoint|Source|FileInput)"),
-    (r"py:class", r"(NoneType|ellipsis)"),
+    (r"py:class", r"(Tool|Voice|AudioFormat|Prompt|ResponseStreamEvent|ResponseOtherEvent|PreparedRequest|Retry)"),
+    (r"py:class", r"(urllib3 Timeout object|APIStreamError)"),
+    (r"py:data", r"DRAIN_ON_CLOSE"),
+    (r"py:mod", r"openai_lite\._errors"),
+    (r"py:class", r"(NoneType|ellipsis|Purpose|FileInput|Handler|HeaderPairs|Seeder|Payload|Event|Order|Dict\[str)"),
+    # FakeOpenAI's state, described in its docstring rather than documented one by one.
+    (r"py:attr", r"(lock|models|files|file_contents|fine_tuning_jobs|clock)"),
     # The standard library and typing (the docs build offline, without intersphinx).
     (r"py:(class|obj|data|exc)", r"(typing|collections\.abc|os|io|datetime|enum|pathlib|types)\..*"),
     (
@@ -53,6 +59,9 @@ nitpick_ignore_regex = [
         r"TypeError|OSError|ClassVar|Generic|Protocol|TracebackType|Logger)",
     ),
 ]
+
+# A type in a signature (``bytes``) may share its name with fields of several classes.
+suppress_warnings = ["ref.python"]
 
 autodoc_member_order = "bysource"
 autodoc_typehints = "signature"

@@ -50,8 +50,10 @@ if TYPE_CHECKING:
         audio,
         azure,
         batches,
+        bulk,
         chat,
         completions,
+        containers,
         conversations,
         embeddings,
         errors,
@@ -64,6 +66,7 @@ if TYPE_CHECKING:
         realtime,
         responses,
         uploads,
+        vector_stores,
         webhooks,
     )
     from ._schema import FunctionTool, function_tool, json_schema
@@ -102,8 +105,10 @@ __all__ = [
     "audio",
     "azure",
     "batches",
+    "bulk",
     "chat",
     "completions",
+    "containers",
     "conversations",
     "embeddings",
     "errors",
@@ -116,6 +121,7 @@ __all__ = [
     "realtime",
     "responses",
     "uploads",
+    "vector_stores",
     "webhooks",
 ]
 

@@ -22,6 +22,7 @@ __all__ = [
     "FilePart",
     "FileRangePart",
     "MultipartBody",
+    "OffsetProgress",
     "Progress",
     "check_progress",
     "file_part",
@@ -324,6 +325,26 @@ def check_progress(progress: Optional[Progress]) -> Optional[Progress]:
     if progress is not None and not callable(progress):
         raise TypeError(f"progress must be a callable taking (done, total), not {progress!r}")
     return progress
+
+
+class OffsetProgress:
+    """Reports the progress of one piece of a larger transfer (a part, one of several files)
+    in bytes of the whole: *offset* is where the piece starts, *total* the whole's size.
+
+    The 0 that starts each attempt is passed on only after a rewind for a retry, since the
+    first one repeats what the previous piece (or the start) reported.
+    """
+
+    def __init__(self, progress: Progress, offset: int, total: Optional[int]) -> None:
+        self._progress = progress
+        self._offset = offset
+        self._total = total
+        self._done = 0
+
+    def __call__(self, done: int, total: Optional[int]) -> None:
+        if done or self._done:
+            self._done = done
+            self._progress(self._offset + done, self._total)
 
 
 def _text(text: str) -> FilePart:

@@ -521,7 +521,7 @@ def request(
 ) -> Union[ApiResponse[Any], Stream[JSONObject]]:
     """Call an endpoint that the library does not model yet, with the usual settings and errors.
 
-    *path* is appended to the base URL (``"/vector_stores"``); ids in it must be
+    *path* is appended to the base URL (``"/assistants"``); ids in it must be
     percent-encoded. ``json`` is sent as a JSON body; ``form`` (plain fields) and ``files``
     (taken as by the resource functions: a path, an open binary file, bytes or a
     ``(filename, content[, content_type])`` tuple) as a multipart form, where a list

@@ -32,7 +32,7 @@ class ApiResponse(Generic[T]):
 
     An HTTP error does not raise at the call: ``ok`` is false, ``error`` holds the parsed
     error body, and reading ``data`` (or calling ``raise_for_status()``) raises the typed
-    :class:`~openai_lite.errors.APIStatusError`, so that a script never goes on with a
+    :class:`~openai_lite.APIStatusError`, so that a script never goes on with a
     silent None.
     """
 

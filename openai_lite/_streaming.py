@@ -34,16 +34,20 @@ from typing import (
     TYPE_CHECKING,
     Any,
     Callable,
+    Dict,
     Generator,
     Generic,
     Iterator,
     List,
     Mapping,
     Optional,
+    Sequence,
     Tuple,
     Type,
     TypeVar,
     Union,
+    get_args,
+    get_type_hints,
 )
 
 import requests
@@ -59,6 +63,7 @@ from ._errors import (
     text_or_none,
 )
 from ._model import DecodeError, decoder_for
+from ._multipart import FilePart, Progress
 from ._request import _request, _timed_out
 
 if TYPE_CHECKING:
@@ -66,7 +71,6 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from ._multipart import FilePart
     from ._request import RequestOptions
 
 __all__ = [
@@ -75,6 +79,8 @@ __all__ = [
     "Stream",
         "open_stream",
     "event_decoder",
+    "tagged_event_decoder",
+    "ends_with",
     "DRAIN_AFTER_END",
     "DRAIN_ON_CLOSE",
     "DRAIN_BYTES",
@@ -198,25 +204,72 @@ def event_decoder(into: Type[T]) -> Callable[[ServerSentEvent], T]:
     decode = decoder_for(into)
 
     def decode_event(sse: ServerSentEvent) -> T:
+        return _decoded(decode, _event_json(sse), sse)  # type: ignore[no-any-return]
+
+    return decode_event
+
+
+def tagged_event_decoder(classes: Sequence[type], other: type) -> Callable[[ServerSentEvent], Any]:
+    """Return a decoder of events of several kinds, told apart by their ``type``.
+
+    Each of *classes* declares the ``type`` values it stands for as a ``Literal``; an event
+    of any other type becomes an *other*. Errors are raised as by :func:`event_decoder`.
+    """
+    by_type: Dict[str, Callable[[Any], Any]] = {
+        tag: decoder_for(cls) for cls in classes for tag in get_args(get_type_hints(cls)["type"])
+    }
+    fallback = decoder_for(other)
+
+    def decode_event(sse: ServerSentEvent) -> Any:
+        obj = _event_json(sse)
+        kind = obj.get("type") if isinstance(obj, dict) else None
+        decode = by_type.get(kind, fallback) if isinstance(kind, str) else fallback
+        return _decoded(decode, obj, sse)
+
+    return decode_event
+
+
+def ends_with(*types: str) -> Callable[[ServerSentEvent], bool]:
+    """Return a ``terminal`` test (see :class:`Stream`): the stream ends after an event of *types*."""
+    quoted = [json.dumps(kind) for kind in types]
+
+    def terminal(sse: ServerSentEvent) -> bool:
+        if sse.event in types:
+            return True
+        if not any(q in sse.data for q in quoted):  # most events: no need to parse them again
+            return False
         try:
             obj = json.loads(sse.data)
         except (ValueError, RecursionError):
-            raise APIResponseValidationError(
-                "A stream event is not valid JSON", status_code=200, body=sse.data
-            ) from None
-        error = obj.get("error") if isinstance(obj, dict) else None
-        if sse.event == "error" or isinstance(error, (dict, str)):
-            raise stream_error(obj)
-        try:
-            return decode(obj)  # type: ignore[no-any-return]
-        except (DecodeError, RecursionError) as exc:
-            raise APIResponseValidationError(
-                f"A stream event does not have the documented shape ({exc})",
-                status_code=200,
-                body=sse.data,
-            ) from None
+            return False
+        return isinstance(obj, dict) and obj.get("type") in types
 
-    return decode_event
+    return terminal
+
+
+def _event_json(sse: ServerSentEvent) -> Any:
+    """Parse an event's data; raise the error it reports, or the one of data that is not JSON."""
+    try:
+        obj = json.loads(sse.data)
+    except (ValueError, RecursionError):
+        raise APIResponseValidationError(
+            "A stream event is not valid JSON", status_code=200, body=sse.data
+        ) from None
+    error = obj.get("error") if isinstance(obj, dict) else None
+    if sse.event == "error" or isinstance(error, (dict, str)):
+        raise stream_error(obj)
+    return obj
+
+
+def _decoded(decode: Callable[[Any], Any], obj: Any, sse: ServerSentEvent) -> Any:
+    try:
+        return decode(obj)
+    except (DecodeError, RecursionError) as exc:
+        raise APIResponseValidationError(
+            f"A stream event does not have the documented shape ({exc})",
+            status_code=200,
+            body=sse.data,
+        ) from None
 
 
 def stream_error(obj: Any) -> APIStreamError:
@@ -438,6 +491,7 @@ def open_stream(
     terminal: Optional[Callable[[ServerSentEvent], bool]] = None,
     params: Optional[Mapping[str, Any]] = None,
     form: Optional[List[Tuple[str, Union[str, FilePart]]]] = None,
+    progress: Optional[Progress] = None,
     open_ended: bool = False,
     **options: Unpack[RequestOptions],
 ) -> Stream[T]:
@@ -446,13 +500,23 @@ def open_stream(
     The status is checked before anything is read: an error status raises its typed
     :class:`~openai_lite.APIStatusError` here, after the same retries as any call.
 
+    :param json_body: a JSON body; :param form: multipart fields instead (see
+        :func:`~openai_lite._request._request`), whose upload *progress* follows.
     :param decode: turns an event into the item to yield; it may raise (see
         :func:`event_decoder`), and the stream adds its request id to the error.
     :param terminal: see :class:`Stream`.
     :param open_ended: see :class:`Stream`.
     """
     opened = _request(
-        session, method, path, into=None, json_body=json_body, params=params, form=form, stream=True,
+        session,
+        method,
+        path,
+        into=None,
+        params=params,
+        json_body=json_body,
+        form=form,
+        progress=progress,
+        stream=True,
         **options,
     )
     if not opened.ok:

@@ -18,6 +18,7 @@ from ._model import Model
 from ._multipart import FileInput, Progress
 from ._request import _download, _request, body_of, form_of
 from ._response import ApiResponse
+from ._streaming import Stream, ends_with, open_stream, tagged_event_decoder
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
@@ -60,9 +61,21 @@ __all__ = [
     "TranscriptionUsageDuration",
     "Translation",
     "TranslationVerbose",
+    "TranscriptTextDeltaEvent",
+    "TranscriptTextDoneEvent",
+    "TranscriptTextSegmentEvent",
+    "TranscriptOtherEvent",
+    "TranscriptStreamEvent",
+    "SpeechAudioDeltaEvent",
+    "SpeechAudioDoneEvent",
+    "SpeechUsage",
+    "SpeechOtherEvent",
+    "SpeechStreamEvent",
     "transcribe",
+    "transcribe_stream",
     "translate",
     "speech",
+    "speech_stream",
     "speech_to_file",
 ]
 
@@ -418,3 +431,171 @@ def speech_to_file(
     body = body_of(locals())
     del body["path"]
     return _download(session, "POST", "/audio/speech", to=path, json_body=body, progress=progress, **options)
+
+
+# -- streaming -------------------------------------------------------------------------
+
+
+@dataclass
+class TranscriptTextDeltaEvent(Model):
+    """A piece of the transcript; ``segment_id`` names its segment in a diarized transcript."""
+
+    type: Literal["transcript.text.delta"]
+    delta: str
+    logprobs: Optional[List[TranscriptionLogprob]] = None
+    segment_id: Optional[str] = None
+
+
+@dataclass
+class TranscriptTextSegmentEvent(Model):
+    """A finished segment of a diarized transcript, said by one speaker."""
+
+    type: Literal["transcript.text.segment"]
+    id: str
+    start: Optional[float] = None
+    end: Optional[float] = None
+    text: Optional[str] = None
+    speaker: Optional[str] = None
+
+
+@dataclass
+class TranscriptTextDoneEvent(Model):
+    """The whole transcript, the last event of the stream."""
+
+    type: Literal["transcript.text.done"]
+    text: str
+    logprobs: Optional[List[TranscriptionLogprob]] = None
+    languages: Optional[List[TranscriptionLanguage]] = None
+    usage: Optional[TranscriptionUsage] = None
+
+
+@dataclass
+class TranscriptOtherEvent(Model):
+    """An event of a type this library does not know."""
+
+    type: str
+
+
+#: The events of a transcription stream, told apart by ``type``.
+TranscriptStreamEvent = Union[
+    TranscriptTextDeltaEvent, TranscriptTextSegmentEvent, TranscriptTextDoneEvent, TranscriptOtherEvent
+]
+
+_decode_transcript_event = tagged_event_decoder(
+    (TranscriptTextDeltaEvent, TranscriptTextSegmentEvent, TranscriptTextDoneEvent), TranscriptOtherEvent
+)
+
+
+def transcribe_stream(
+    session: requests.Session,
+    *,
+    file: FileInput,
+    model: str,
+    chunking_strategy: Union[Literal["auto"], Dict[str, Any], None] = None,
+    include: Optional[Sequence[Literal["logprobs"]]] = None,
+    keywords: Optional[Sequence[str]] = None,
+    known_speaker_names: Optional[Sequence[str]] = None,
+    known_speaker_references: Optional[Sequence[str]] = None,
+    language: Optional[str] = None,
+    languages: Optional[Sequence[str]] = None,
+    prompt: Optional[str] = None,
+    response_format: Optional[str] = None,
+    temperature: Optional[float] = None,
+    timestamp_granularities: Optional[Sequence[Literal["word", "segment"]]] = None,
+    progress: Optional[Progress] = None,
+    **options: Unpack[RequestOptions],
+) -> Stream[TranscriptStreamEvent]:
+    """Transcribe audio, streaming the transcript as it is made (not with ``whisper-1``).
+
+    Takes the arguments of :func:`transcribe`. :class:`TranscriptTextDeltaEvent` pieces
+    (and :class:`TranscriptTextSegmentEvent` for ``response_format="diarized_json"``) come
+    before the :class:`TranscriptTextDoneEvent` that ends the stream.
+
+    :raises ValueError: for ``whisper-1``, which answers with the whole transcript instead.
+
+    https://platform.openai.com/docs/api-reference/audio/transcript-text-delta-event
+    """
+    if model == "whisper-1":
+        raise ValueError("model: whisper-1 does not stream; use transcribe()")
+    form = form_of(locals(), files=("file",))
+    form.append(("stream", "true"))
+    return open_stream(
+        session,
+        "POST",
+        "/audio/transcriptions",
+        form=form,
+        progress=progress,
+        decode=_decode_transcript_event,
+        terminal=ends_with("transcript.text.done"),
+        **options,
+    )
+
+
+@dataclass
+class SpeechAudioDeltaEvent(Model):
+    """A piece of the audio, base64-encoded: ``base64.b64decode(event.audio)``."""
+
+    type: Literal["speech.audio.delta"]
+    audio: str
+
+
+@dataclass
+class SpeechUsage(Model):
+    """Token counts of a speech request."""
+
+    input_tokens: int = 0
+    output_tokens: int = 0
+    total_tokens: int = 0
+
+
+@dataclass
+class SpeechAudioDoneEvent(Model):
+    """The end of the audio, with the token counts."""
+
+    type: Literal["speech.audio.done"]
+    usage: Optional[SpeechUsage] = None
+
+
+@dataclass
+class SpeechOtherEvent(Model):
+    """An event of a type this library does not know."""
+
+    type: str
+
+
+#: The events of a speech stream, told apart by ``type``.
+SpeechStreamEvent = Union[SpeechAudioDeltaEvent, SpeechAudioDoneEvent, SpeechOtherEvent]
+
+_decode_speech_event = tagged_event_decoder((SpeechAudioDeltaEvent, SpeechAudioDoneEvent), SpeechOtherEvent)
+
+
+def speech_stream(
+    session: requests.Session,
+    *,
+    input: str,
+    model: str,
+    voice: Voice,
+    instructions: Optional[str] = None,
+    response_format: Optional[AudioFormat] = None,
+    speed: Optional[float] = None,
+    **options: Unpack[RequestOptions],
+) -> Stream[SpeechStreamEvent]:
+    """Make speech from text, streamed as server-sent events (``stream_format="sse"``).
+
+    Takes the arguments of :func:`speech`. :class:`SpeechAudioDeltaEvent` pieces of audio
+    come before the :class:`SpeechAudioDoneEvent` that ends the stream. Not for ``tts-1``
+    and ``tts-1-hd``; :func:`speech_to_file` streams the audio of any model to a file.
+
+    https://platform.openai.com/docs/api-reference/audio/speech-audio-delta-event
+    """
+    body = body_of(locals())
+    body["stream_format"] = "sse"
+    return open_stream(
+        session,
+        "POST",
+        "/audio/speech",
+        json_body=body,
+        decode=_decode_speech_event,
+        terminal=ends_with("speech.audio.done"),
+        **options,
+    )

@@ -17,6 +17,7 @@ from ._response import ApiResponse
 from ._schema import FunctionTool
 from ._streaming import Stream, event_decoder, open_stream
 from ._structured import chat_request
+from .moderations import ModerationFailure, ModerationResults
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
@@ -38,6 +39,7 @@ __all__ = [
     "CompletionUsage",
     "CompletionTokensDetails",
     "PromptTokensDetails",
+    "ChatCompletionModeration",
     "create",
     "parse",
 ]
@@ -200,8 +202,20 @@ class CompletionUsage(Model):
 
 
 @dataclass
+class ChatCompletionModeration(Model):
+    """The moderation of the conversation (``input``) and of the answer (``output``).
+
+    Each side is a :class:`~openai_lite.moderations.ModerationResults`, or a
+    :class:`~openai_lite.moderations.ModerationFailure` when it could not be moderated.
+    """
+
+    input: Union[ModerationResults, ModerationFailure, None] = None
+    output: Union[ModerationResults, ModerationFailure, None] = None
+
+
+@dataclass
 class ChatCompletion(Model):
-    """A chat completion."""
+    """A chat completion; ``moderation`` is there when the request asked for it."""
 
     id: str
     choices: List[Choice]
@@ -212,6 +226,7 @@ class ChatCompletion(Model):
     service_tier: Optional[str] = None
     system_fingerprint: Optional[str] = None
     metadata: Optional[Dict[str, str]] = None
+    moderation: Optional[ChatCompletionModeration] = None
 
 
 Message = Union[Mapping[str, Any], ChatCompletionMessage]
@@ -232,11 +247,13 @@ def create(
     max_tokens: Optional[int] = None,
     metadata: Optional[Mapping[str, str]] = None,
     modalities: Optional[Sequence[Literal["text", "audio"]]] = None,
+    moderation: Optional[Mapping[str, Any]] = None,
     n: Optional[int] = None,
     parallel_tool_calls: Optional[bool] = None,
     prediction: Optional[Mapping[str, Any]] = None,
     presence_penalty: Optional[float] = None,
     prompt_cache_key: Optional[str] = None,
+    prompt_cache_options: Optional[Mapping[str, Any]] = None,
     reasoning_effort: Optional[str] = None,
     response_format: Optional[Mapping[str, Any]] = None,
     safety_identifier: Optional[str] = None,
@@ -257,7 +274,10 @@ def create(
     """Create a model response for a conversation.
 
     A :class:`ChatCompletionMessage` from an earlier answer may be passed back in
-    ``messages`` as it is.
+    ``messages`` as it is. ``moderation`` (``{"model": "omni-moderation-latest"}``) asks
+    for the moderation of the conversation and the answer, returned in the completion's
+    ``moderation``; ``prompt_cache_options`` (``{"mode": "explicit"}``) sets how the
+    prompt is cached.
 
     https://platform.openai.com/docs/api-reference/chat/create
     """
@@ -355,6 +375,7 @@ class ChatCompletionChunk(Model):
     service_tier: Optional[str] = None
     system_fingerprint: Optional[str] = None
     obfuscation: Optional[str] = None
+    moderation: Optional[ChatCompletionModeration] = None
 
 
 _decode_chunk = event_decoder(ChatCompletionChunk)
@@ -373,11 +394,13 @@ def stream(
     max_tokens: Optional[int] = None,
     metadata: Optional[Mapping[str, str]] = None,
     modalities: Optional[Sequence[Literal["text", "audio"]]] = None,
+    moderation: Optional[Mapping[str, Any]] = None,
     n: Optional[int] = None,
     parallel_tool_calls: Optional[bool] = None,
     prediction: Optional[Mapping[str, Any]] = None,
     presence_penalty: Optional[float] = None,
     prompt_cache_key: Optional[str] = None,
+    prompt_cache_options: Optional[Mapping[str, Any]] = None,
     reasoning_effort: Optional[str] = None,
     response_format: Union[None, Mapping[str, Any], type] = None,
     safety_identifier: Optional[str] = None,

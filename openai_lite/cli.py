@@ -551,6 +551,10 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("job_id")
         p.set_defaults(func=func)
 
+    from ._cli_bulk import add_bulk_parser
+
+    add_bulk_parser(sub)
+
     p = sub.add_parser("demo", help="run the library's tour (offline, on a fake server, without a key)")
     p.add_argument("--live", action="store_true", help="run the read-only, cheap steps on the real API")
     p.set_defaults(func=cmd_demo)

@@ -41,7 +41,7 @@ __all__ = [
 ]
 
 #: An item of a conversation: the Responses item classes, told apart by ``type``; an item
-#: type that this library does not model stays a dict.
+#: of a type that this library does not model is a ``ResponseOtherItem``.
 ConversationItem = ResponseItem
 
 

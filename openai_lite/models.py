@@ -24,12 +24,13 @@ __all__ = ["OpenAIModel", "ModelList", "ModelDeleted", "list", "retrieve", "dele
 
 @dataclass
 class OpenAIModel(Model):
-    """A model the key may use."""
+    """A model the key may use; ``shutdown_date`` (``"YYYY-MM-DD"``) is set once it is scheduled."""
 
     id: str
     created: Optional[int] = None
     object: str = "model"
     owned_by: Optional[str] = None
+    shutdown_date: Optional[str] = None
 
 
 @dataclass

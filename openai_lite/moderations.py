@@ -6,7 +6,7 @@ https://platform.openai.com/docs/api-reference/moderations
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, List, Mapping, Optional, Sequence, Union
+from typing import TYPE_CHECKING, Any, Dict, List, Literal, Mapping, Optional, Sequence, Union
 
 import requests
 
@@ -25,6 +25,9 @@ __all__ = [
     "CategoryAppliedInputTypes",
     "Moderation",
     "ModerationCreateResponse",
+    "ModerationResult",
+    "ModerationResults",
+    "ModerationFailure",
     "create",
 ]
 
@@ -111,6 +114,43 @@ class ModerationCreateResponse(Model):
     id: str
     results: List[Moderation]
     model: Optional[str] = None
+
+
+# -- the moderation of a model's input and output ---------------------------------------------
+
+
+@dataclass
+class ModerationResult(Model):
+    """The classification of a model's input or output, by category name as the API sends them.
+
+    It is what ``moderation`` of a chat completion or a response holds, when the request
+    asked for it with the ``moderation`` parameter.
+    """
+
+    type: Literal["moderation_result"] = "moderation_result"
+    model: Optional[str] = None
+    flagged: Optional[bool] = None
+    categories: Optional[Dict[str, bool]] = None
+    category_scores: Optional[Dict[str, float]] = None
+    category_applied_input_types: Optional[Dict[str, List[str]]] = None
+
+
+@dataclass
+class ModerationResults(Model):
+    """The classifications of a chat completion's input or output, one per moderated part."""
+
+    type: Literal["moderation_results"] = "moderation_results"
+    model: Optional[str] = None
+    results: Optional[List[ModerationResult]] = None
+
+
+@dataclass
+class ModerationFailure(Model):
+    """Why the input or output could not be moderated."""
+
+    type: Literal["error"] = "error"
+    code: Optional[str] = None
+    message: Optional[str] = None
 
 
 def create(

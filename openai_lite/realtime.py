@@ -108,6 +108,7 @@ def accept_call(
     include: Optional[Sequence[str]] = None,
     max_output_tokens: Union[None, int, Literal["inf"]] = None,
     output_modalities: Optional[Sequence[Literal["text", "audio"]]] = None,
+    parallel_tool_calls: Optional[bool] = None,
     prompt: Optional[Mapping[str, Any]] = None,
     reasoning: Optional[Mapping[str, Any]] = None,
     tool_choice: Union[None, str, Mapping[str, Any]] = None,

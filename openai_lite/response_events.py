@@ -1,5 +1,11 @@
 """The stream events of the Responses API, and their decoder.
 
+Events are classes that ``isinstance`` tells apart; events of the same shape share one (the
+progress of a web search, for instance, is one class whose ``type`` says ``in_progress``,
+``searching`` or ``completed``). The few types this library does not model (audio, shell
+call progress) and those newer than it are :class:`ResponseOtherEvent`, with their fields
+as attributes.
+
 https://platform.openai.com/docs/api-reference/responses-streaming
 """
 
@@ -12,7 +18,13 @@ from typing import Any, Dict, List, Literal, Optional, Type, Union, get_args, ge
 from ._errors import APIResponseValidationError
 from ._model import DecodeError, Model
 from ._streaming import ServerSentEvent, stream_error
-from .response_items import ResponseOutputItem, ResponseOutputRefusal, ResponseOutputText
+from .response_content import (
+    ReasoningSummaryText,
+    ResponseAnnotation,
+    ResponseLogprob,
+    ResponseOutputContent,
+)
+from .response_items import ResponseOutputItem
 from .responses import Response
 
 __all__ = [
@@ -22,14 +34,34 @@ __all__ = [
     "ResponseContentPartEvent",
     "ResponseTextDeltaEvent",
     "ResponseTextDoneEvent",
+    "ResponseOutputTextAnnotationAddedEvent",
     "ResponseRefusalDeltaEvent",
     "ResponseRefusalDoneEvent",
     "ResponseFunctionCallArgumentsDeltaEvent",
     "ResponseFunctionCallArgumentsDoneEvent",
+    "ResponseCustomToolCallInputDeltaEvent",
+    "ResponseCustomToolCallInputDoneEvent",
+    "ResponseReasoningSummaryPartEvent",
+    "ResponseReasoningSummaryTextDeltaEvent",
+    "ResponseReasoningSummaryTextDoneEvent",
+    "ResponseReasoningTextDeltaEvent",
+    "ResponseReasoningTextDoneEvent",
+    "ResponseWebSearchCallEvent",
+    "ResponseFileSearchCallEvent",
+    "ResponseCodeInterpreterCallEvent",
+    "ResponseCodeInterpreterCallCodeDeltaEvent",
+    "ResponseCodeInterpreterCallCodeDoneEvent",
+    "ResponseImageGenCallEvent",
+    "ResponseImageGenCallPartialImageEvent",
+    "ResponseMcpCallEvent",
+    "ResponseMcpCallArgumentsDeltaEvent",
+    "ResponseMcpCallArgumentsDoneEvent",
+    "ResponseMcpListToolsEvent",
+    "ResponseErrorEvent",
     "ResponseOtherEvent",
 ]
 
-# -- stream events ----------------------------------------------------------------
+# -- the response and its output items ----------------------------------------------
 
 
 @dataclass
@@ -60,14 +92,17 @@ class ResponseOutputItemEvent(Model):
 
 @dataclass
 class ResponseContentPartEvent(Model):
-    """A content part of an output message was added (still empty) or is done."""
+    """A content part of an output item was added (still empty) or is done."""
 
     type: Literal["response.content_part.added", "response.content_part.done"]
-    part: Union[ResponseOutputText, ResponseOutputRefusal, Dict[str, Any]]
+    part: ResponseOutputContent
     item_id: Optional[str] = None
     output_index: Optional[int] = None
     content_index: Optional[int] = None
     sequence_number: Optional[int] = None
+
+
+# -- text and refusals -------------------------------------------------------------
 
 
 @dataclass
@@ -79,7 +114,7 @@ class ResponseTextDeltaEvent(Model):
     item_id: Optional[str] = None
     output_index: Optional[int] = None
     content_index: Optional[int] = None
-    logprobs: Optional[List[Dict[str, Any]]] = None
+    logprobs: Optional[List[ResponseLogprob]] = None
     sequence_number: Optional[int] = None
 
 
@@ -92,7 +127,20 @@ class ResponseTextDoneEvent(Model):
     item_id: Optional[str] = None
     output_index: Optional[int] = None
     content_index: Optional[int] = None
-    logprobs: Optional[List[Dict[str, Any]]] = None
+    logprobs: Optional[List[ResponseLogprob]] = None
+    sequence_number: Optional[int] = None
+
+
+@dataclass
+class ResponseOutputTextAnnotationAddedEvent(Model):
+    """A citation was added to an output text part, at ``annotation_index``."""
+
+    type: Literal["response.output_text.annotation.added"]
+    annotation: Optional[ResponseAnnotation] = None
+    annotation_index: Optional[int] = None
+    item_id: Optional[str] = None
+    output_index: Optional[int] = None
+    content_index: Optional[int] = None
     sequence_number: Optional[int] = None
 
 
@@ -120,6 +168,9 @@ class ResponseRefusalDoneEvent(Model):
     sequence_number: Optional[int] = None
 
 
+# -- function and custom tool calls ---------------------------------------------------
+
+
 @dataclass
 class ResponseFunctionCallArgumentsDeltaEvent(Model):
     """A piece of a function call's JSON arguments."""
@@ -144,12 +195,262 @@ class ResponseFunctionCallArgumentsDoneEvent(Model):
 
 
 @dataclass
+class ResponseCustomToolCallInputDeltaEvent(Model):
+    """A piece of a custom tool call's input."""
+
+    type: Literal["response.custom_tool_call_input.delta"]
+    delta: str
+    item_id: Optional[str] = None
+    output_index: Optional[int] = None
+    sequence_number: Optional[int] = None
+
+
+@dataclass
+class ResponseCustomToolCallInputDoneEvent(Model):
+    """A custom tool call's whole input."""
+
+    type: Literal["response.custom_tool_call_input.done"]
+    input: str
+    item_id: Optional[str] = None
+    output_index: Optional[int] = None
+    sequence_number: Optional[int] = None
+
+
+# -- reasoning -----------------------------------------------------------------------
+
+
+@dataclass
+class ResponseReasoningSummaryPartEvent(Model):
+    """A part of a reasoning summary was added (still empty) or is done."""
+
+    type: Literal["response.reasoning_summary_part.added", "response.reasoning_summary_part.done"]
+    part: ReasoningSummaryText
+    item_id: Optional[str] = None
+    output_index: Optional[int] = None
+    summary_index: Optional[int] = None
+    status: Optional[str] = None
+    sequence_number: Optional[int] = None
+
+
+@dataclass
+class ResponseReasoningSummaryTextDeltaEvent(Model):
+    """A piece of a reasoning summary's text."""
+
+    type: Literal["response.reasoning_summary_text.delta"]
+    delta: str
+    item_id: Optional[str] = None
+    output_index: Optional[int] = None
+    summary_index: Optional[int] = None
+    sequence_number: Optional[int] = None
+
+
+@dataclass
+class ResponseReasoningSummaryTextDoneEvent(Model):
+    """The whole text of a part of a reasoning summary."""
+
+    type: Literal["response.reasoning_summary_text.done"]
+    text: str
+    item_id: Optional[str] = None
+    output_index: Optional[int] = None
+    summary_index: Optional[int] = None
+    sequence_number: Optional[int] = None
+
+
+@dataclass
+class ResponseReasoningTextDeltaEvent(Model):
+    """A piece of a reasoning item's content."""
+
+    type: Literal["response.reasoning_text.delta"]
+    delta: str
+    item_id: Optional[str] = None
+    output_index: Optional[int] = None
+    content_index: Optional[int] = None
+    sequence_number: Optional[int] = None
+
+
+@dataclass
+class ResponseReasoningTextDoneEvent(Model):
+    """The whole text of a part of a reasoning item's content."""
+
+    type: Literal["response.reasoning_text.done"]
+    text: str
+    item_id: Optional[str] = None
+    output_index: Optional[int] = None
+    content_index: Optional[int] = None
+    sequence_number: Optional[int] = None
+
+
+# -- built-in tools ----------------------------------------------------------------
+
+
+@dataclass
+class ResponseWebSearchCallEvent(Model):
+    """The progress of a web search call: in progress, searching, completed."""
+
+    type: Literal[
+        "response.web_search_call.in_progress",
+        "response.web_search_call.searching",
+        "response.web_search_call.completed",
+    ]
+    item_id: Optional[str] = None
+    output_index: Optional[int] = None
+    sequence_number: Optional[int] = None
+
+
+@dataclass
+class ResponseFileSearchCallEvent(Model):
+    """The progress of a file search call: in progress, searching, completed."""
+
+    type: Literal[
+        "response.file_search_call.in_progress",
+        "response.file_search_call.searching",
+        "response.file_search_call.completed",
+    ]
+    item_id: Optional[str] = None
+    output_index: Optional[int] = None
+    sequence_number: Optional[int] = None
+
+
+@dataclass
+class ResponseCodeInterpreterCallEvent(Model):
+    """The progress of a code interpreter call: in progress, interpreting, completed."""
+
+    type: Literal[
+        "response.code_interpreter_call.in_progress",
+        "response.code_interpreter_call.interpreting",
+        "response.code_interpreter_call.completed",
+    ]
+    item_id: Optional[str] = None
+    output_index: Optional[int] = None
+    sequence_number: Optional[int] = None
+
+
+@dataclass
+class ResponseCodeInterpreterCallCodeDeltaEvent(Model):
+    """A piece of the code a code interpreter call runs."""
+
+    type: Literal["response.code_interpreter_call_code.delta"]
+    delta: str
+    item_id: Optional[str] = None
+    output_index: Optional[int] = None
+    sequence_number: Optional[int] = None
+
+
+@dataclass
+class ResponseCodeInterpreterCallCodeDoneEvent(Model):
+    """The whole code a code interpreter call runs."""
+
+    type: Literal["response.code_interpreter_call_code.done"]
+    code: str
+    item_id: Optional[str] = None
+    output_index: Optional[int] = None
+    sequence_number: Optional[int] = None
+
+
+@dataclass
+class ResponseImageGenCallEvent(Model):
+    """The progress of an image generation call: in progress, generating, completed."""
+
+    type: Literal[
+        "response.image_generation_call.in_progress",
+        "response.image_generation_call.generating",
+        "response.image_generation_call.completed",
+    ]
+    item_id: Optional[str] = None
+    output_index: Optional[int] = None
+    sequence_number: Optional[int] = None
+
+
+@dataclass
+class ResponseImageGenCallPartialImageEvent(Model):
+    """A partial image, base64-encoded, while the image is being generated."""
+
+    type: Literal["response.image_generation_call.partial_image"]
+    partial_image_b64: str
+    partial_image_index: Optional[int] = None
+    item_id: Optional[str] = None
+    output_index: Optional[int] = None
+    size: Optional[str] = None
+    quality: Optional[str] = None
+    background: Optional[str] = None
+    output_format: Optional[str] = None
+    sequence_number: Optional[int] = None
+
+
+@dataclass
+class ResponseMcpCallEvent(Model):
+    """The progress of an MCP call: in progress, completed, failed."""
+
+    type: Literal["response.mcp_call.in_progress", "response.mcp_call.completed", "response.mcp_call.failed"]
+    item_id: Optional[str] = None
+    output_index: Optional[int] = None
+    sequence_number: Optional[int] = None
+
+
+@dataclass
+class ResponseMcpCallArgumentsDeltaEvent(Model):
+    """A piece of an MCP call's JSON arguments."""
+
+    type: Literal["response.mcp_call_arguments.delta"]
+    delta: str
+    item_id: Optional[str] = None
+    output_index: Optional[int] = None
+    sequence_number: Optional[int] = None
+
+
+@dataclass
+class ResponseMcpCallArgumentsDoneEvent(Model):
+    """An MCP call's whole JSON arguments."""
+
+    type: Literal["response.mcp_call_arguments.done"]
+    arguments: str
+    item_id: Optional[str] = None
+    output_index: Optional[int] = None
+    sequence_number: Optional[int] = None
+
+
+@dataclass
+class ResponseMcpListToolsEvent(Model):
+    """The progress of listing an MCP server's tools: in progress, completed, failed."""
+
+    type: Literal[
+        "response.mcp_list_tools.in_progress",
+        "response.mcp_list_tools.completed",
+        "response.mcp_list_tools.failed",
+    ]
+    item_id: Optional[str] = None
+    output_index: Optional[int] = None
+    sequence_number: Optional[int] = None
+
+
+# -- errors and other events --------------------------------------------------------
+
+
+@dataclass
+class ResponseErrorEvent(Model):
+    """An error in the stream: iterating raises :class:`APIStreamError`, whose ``body`` is this."""
+
+    type: Literal["error"]
+    message: Optional[str] = None
+    code: Optional[str] = None
+    param: Optional[str] = None
+    sequence_number: Optional[int] = None
+
+
+@dataclass
 class ResponseOtherEvent(Model):
-    """An event of any other type (reasoning, tool progress, ...); ``data`` is its JSON object."""
+    """An event of a type this library does not model (audio, shell call progress, ...).
+
+    Its fields are attributes, as with any model.
+    """
 
     type: str
-    data: Dict[str, Any]
     sequence_number: Optional[int] = None
+
+    @property
+    def data(self) -> Dict[str, Any]:
+        """The whole event as a JSON object."""
+        return self.to_dict()
 
 
 ResponseStreamEvent = Union[
@@ -158,10 +459,30 @@ ResponseStreamEvent = Union[
     ResponseContentPartEvent,
     ResponseTextDeltaEvent,
     ResponseTextDoneEvent,
+    ResponseOutputTextAnnotationAddedEvent,
     ResponseRefusalDeltaEvent,
     ResponseRefusalDoneEvent,
     ResponseFunctionCallArgumentsDeltaEvent,
     ResponseFunctionCallArgumentsDoneEvent,
+    ResponseCustomToolCallInputDeltaEvent,
+    ResponseCustomToolCallInputDoneEvent,
+    ResponseReasoningSummaryPartEvent,
+    ResponseReasoningSummaryTextDeltaEvent,
+    ResponseReasoningSummaryTextDoneEvent,
+    ResponseReasoningTextDeltaEvent,
+    ResponseReasoningTextDoneEvent,
+    ResponseWebSearchCallEvent,
+    ResponseFileSearchCallEvent,
+    ResponseCodeInterpreterCallEvent,
+    ResponseCodeInterpreterCallCodeDeltaEvent,
+    ResponseCodeInterpreterCallCodeDoneEvent,
+    ResponseImageGenCallEvent,
+    ResponseImageGenCallPartialImageEvent,
+    ResponseMcpCallEvent,
+    ResponseMcpCallArgumentsDeltaEvent,
+    ResponseMcpCallArgumentsDoneEvent,
+    ResponseMcpListToolsEvent,
+    ResponseErrorEvent,
     ResponseOtherEvent,
 ]
 
@@ -200,11 +521,12 @@ def decode_event(sse: ServerSentEvent) -> ResponseStreamEvent:
     kind = obj.get("type") or sse.event
     if kind == "error":
         raise stream_error(obj)
-    cls = _EVENT_CLASSES.get(kind) if isinstance(kind, str) else None
-    if cls is None:
-        return ResponseOtherEvent(type=str(kind), data=obj, sequence_number=obj.get("sequence_number"))
+    kind = str(kind)
+    # An event named only by its ``event:`` line gets that name as its type.
+    tagged = obj if obj.get("type") == kind else dict(obj, type=kind)
+    cls = _EVENT_CLASSES.get(kind)
     try:
-        return cls.from_dict(obj)  # type: ignore[return-value]
+        return (cls or ResponseOtherEvent).from_dict(tagged)  # type: ignore[return-value]
     except (DecodeError, RecursionError) as exc:
         raise APIResponseValidationError(
             f"A {kind} event does not have the documented shape ({exc})", body=sse.data

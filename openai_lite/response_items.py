@@ -1,4 +1,10 @@
-"""The items of the Responses API: output items, input items and their content parts.
+"""The items of the Responses API: output items, input items and the lists they come in.
+
+Messages, function and custom tool calls, their outputs and reasoning are here; the calls
+of built-in tools are in :mod:`openai_lite.response_tool_calls`, and content parts in
+:mod:`openai_lite.response_content`. :mod:`openai_lite.responses` re-exports them all. An
+item of a type this library does not model decodes as :class:`ResponseOtherItem`, with its
+fields as attributes.
 
 https://platform.openai.com/docs/api-reference/responses/object
 """
@@ -6,70 +12,98 @@ https://platform.openai.com/docs/api-reference/responses/object
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Dict, List, Literal, Optional, Union
+from typing import Any, List, Literal, Optional, Union
 
 from ._model import Model
+from .response_content import (
+    OutputContent,
+    ReasoningSummaryText,
+    ResponseInputContent,
+    ResponseInputText,
+    ResponseMessageContent,
+    ResponseOutputRefusal,
+    ResponseOutputText,
+    ResponseReasoningText,
+)
+from .response_tool_calls import (
+    FileSearchResult,
+    ResponseCodeInterpreterToolCall,
+    ResponseComputerToolCall,
+    ResponseComputerToolCallOutput,
+    ResponseFileSearchToolCall,
+    ResponseFunctionWebSearch,
+    ResponseImageGenerationCall,
+    ResponseLocalShellCall,
+    ResponseLocalShellCallOutput,
+    ResponseMcpApprovalRequest,
+    ResponseMcpApprovalResponse,
+    ResponseMcpCall,
+    ResponseMcpListTools,
+)
 
 __all__ = [
     "ResponseOutputItem",
     "ResponseOutputMessage",
-    "ResponseOutputText",
-    "ResponseOutputRefusal",
+    "ToolCallCaller",
     "ResponseFunctionToolCall",
     "ResponseFunctionToolCallOutput",
+    "ResponseCustomToolCall",
+    "ResponseCustomToolCallOutput",
     "ResponseReasoningItem",
+    "ResponseOtherItem",
+    "ResponseInputMessage",
+    "ResponseItem",
+    "ResponseItemList",
+    # Defined in response_content and response_tool_calls; kept importable from here.
+    "ResponseOutputText",
+    "ResponseOutputRefusal",
     "ReasoningSummaryText",
+    "ResponseInputText",
     "ResponseFunctionWebSearch",
     "ResponseFileSearchToolCall",
     "FileSearchResult",
-    "ResponseInputMessage",
-    "ResponseInputText",
-    "ResponseItem",
-    "ResponseItemList",
 ]
 
-# -- content and output items -------------------------------------------------
-
-
-@dataclass
-class ResponseOutputText(Model):
-    """Text written by the model; ``annotations`` (citations) and ``logprobs`` as sent."""
-
-    type: Literal["output_text"] = "output_text"
-    text: str = ""
-    annotations: Optional[List[Dict[str, Any]]] = None
-    logprobs: Optional[List[Dict[str, Any]]] = None
-
-
-@dataclass
-class ResponseOutputRefusal(Model):
-    """The model's refusal to answer."""
-
-    type: Literal["refusal"] = "refusal"
-    refusal: str = ""
-
-
-@dataclass
-class ResponseInputText(Model):
-    """Text given to the model."""
-
-    type: Literal["input_text"] = "input_text"
-    text: str = ""
-
-
-#: A part of an output message; a part type newer than this library stays a dict.
-OutputContent = Union[ResponseOutputText, ResponseOutputRefusal, Dict[str, Any]]
+# -- messages ------------------------------------------------------------------------
 
 
 @dataclass
 class ResponseOutputMessage(Model):
-    """A message written by the model."""
+    """A message written by the model.
 
+    ``phase`` (``commentary`` or ``final_answer``) is to be sent back with the message
+    when it is passed as input again.
+    """
+
+    id: str
     type: Literal["message"] = "message"
-    id: Optional[str] = None
     role: str = "assistant"
     status: Optional[str] = None
     content: List[OutputContent] = field(default_factory=list)
+    phase: Optional[str] = None
+
+
+@dataclass
+class ResponseInputMessage(Model):
+    """A message of a response's input (an assistant message holds output parts)."""
+
+    id: str
+    type: Literal["message"] = "message"
+    role: Optional[str] = None
+    status: Optional[str] = None
+    content: List[ResponseMessageContent] = field(default_factory=list)
+    phase: Optional[str] = None
+
+
+# -- function and custom tool calls ---------------------------------------------------
+
+
+@dataclass
+class ToolCallCaller(Model):
+    """What made a tool call: ``direct`` (the model), or ``program`` (with ``caller_id``)."""
+
+    type: Optional[str] = None
+    caller_id: Optional[str] = None
 
 
 @dataclass
@@ -84,6 +118,9 @@ class ResponseFunctionToolCall(Model):
     name: Optional[str] = None
     arguments: str = ""
     status: Optional[str] = None
+    namespace: Optional[str] = None
+    caller: Optional[ToolCallCaller] = None
+    created_by: Optional[str] = None
 
     @property
     def parsed_arguments(self) -> Any:
@@ -100,100 +137,125 @@ class ResponseFunctionToolCall(Model):
 
 @dataclass
 class ResponseFunctionToolCallOutput(Model):
-    """The output of a function call, as given back in the input."""
+    """The output of a function call, as given back in the input: a string or content parts."""
 
+    id: str
     type: Literal["function_call_output"] = "function_call_output"
-    id: Optional[str] = None
     call_id: Optional[str] = None
-    output: Union[None, str, List[Dict[str, Any]]] = None
+    output: Union[None, str, List[ResponseInputContent]] = None
     status: Optional[str] = None
+    name: Optional[str] = None
+    namespace: Optional[str] = None
+    caller: Optional[ToolCallCaller] = None
+    created_by: Optional[str] = None
 
 
 @dataclass
-class ReasoningSummaryText(Model):
-    """One paragraph of a reasoning summary."""
+class ResponseCustomToolCall(Model):
+    """A call of a custom tool, with its free-form ``input``. Answer it with ``call_id``."""
 
-    type: Optional[str] = None
-    text: str = ""
+    type: Literal["custom_tool_call"] = "custom_tool_call"
+    id: Optional[str] = None
+    call_id: Optional[str] = None
+    name: Optional[str] = None
+    input: Optional[str] = None
+    status: Optional[str] = None
+    namespace: Optional[str] = None
+    caller: Optional[ToolCallCaller] = None
+    created_by: Optional[str] = None
+
+
+@dataclass
+class ResponseCustomToolCallOutput(Model):
+    """The output of a custom tool call, as given back in the input."""
+
+    id: str
+    type: Literal["custom_tool_call_output"] = "custom_tool_call_output"
+    call_id: Optional[str] = None
+    output: Union[None, str, List[ResponseInputContent]] = None
+    status: Optional[str] = None
+    caller: Optional[ToolCallCaller] = None
+    created_by: Optional[str] = None
+
+
+# -- reasoning -----------------------------------------------------------------------
 
 
 @dataclass
 class ResponseReasoningItem(Model):
-    """The model's reasoning: a summary, and its content when the API shares it."""
+    """The model's reasoning: a summary, and its content when the API shares it.
 
+    ``encrypted_content`` is there when the request's ``include`` asks for
+    ``reasoning.encrypted_content``; pass the item back as input to carry the reasoning over.
+    """
+
+    id: str
     type: Literal["reasoning"] = "reasoning"
-    id: Optional[str] = None
     summary: List[ReasoningSummaryText] = field(default_factory=list)
-    content: Optional[List[Dict[str, Any]]] = None
+    content: Optional[List[ResponseReasoningText]] = None
     encrypted_content: Optional[str] = None
     status: Optional[str] = None
 
 
-@dataclass
-class ResponseFunctionWebSearch(Model):
-    """A web search made by the built-in tool; ``action`` says what it did."""
-
-    type: Literal["web_search_call"] = "web_search_call"
-    id: Optional[str] = None
-    status: Optional[str] = None
-    action: Optional[Dict[str, Any]] = None
+# -- any other item, and the unions -------------------------------------------------
 
 
 @dataclass
-class FileSearchResult(Model):
-    """A chunk found by the file search tool."""
+class ResponseOtherItem(Model):
+    """An item of a type this library does not model; its fields are attributes.
 
-    file_id: Optional[str] = None
-    filename: Optional[str] = None
-    score: Optional[float] = None
-    text: Optional[str] = None
-    attributes: Optional[Dict[str, Any]] = None
+    Among them: ``program``, ``program_output``, ``tool_search_call``,
+    ``tool_search_output``, ``additional_tools``, ``compaction``, ``shell_call``,
+    ``shell_call_output``, ``apply_patch_call`` and ``apply_patch_call_output``.
+    """
 
-
-@dataclass
-class ResponseFileSearchToolCall(Model):
-    """A search of vector stores made by the built-in tool."""
-
-    type: Literal["file_search_call"] = "file_search_call"
-    id: Optional[str] = None
-    status: Optional[str] = None
-    queries: List[str] = field(default_factory=list)
-    results: Optional[List[FileSearchResult]] = None
+    type: str
 
 
-#: An item of ``Response.output``, told apart by ``type``; other types stay dicts.
+#: An item of ``Response.output``, told apart by ``type``.
 ResponseOutputItem = Union[
     ResponseOutputMessage,
     ResponseFunctionToolCall,
+    ResponseFunctionToolCallOutput,
+    ResponseCustomToolCall,
+    ResponseCustomToolCallOutput,
     ResponseReasoningItem,
     ResponseFunctionWebSearch,
     ResponseFileSearchToolCall,
-    Dict[str, Any],
+    ResponseImageGenerationCall,
+    ResponseCodeInterpreterToolCall,
+    ResponseMcpCall,
+    ResponseMcpListTools,
+    ResponseMcpApprovalRequest,
+    ResponseMcpApprovalResponse,
+    ResponseComputerToolCall,
+    ResponseComputerToolCallOutput,
+    ResponseLocalShellCall,
+    ResponseLocalShellCallOutput,
+    ResponseOtherItem,
 ]
 
-
-@dataclass
-class ResponseInputMessage(Model):
-    """A message of a response's input (an assistant message holds output parts)."""
-
-    type: Literal["message"] = "message"
-    id: Optional[str] = None
-    role: Optional[str] = None
-    status: Optional[str] = None
-    content: List[Union[ResponseInputText, ResponseOutputText, ResponseOutputRefusal, Dict[str, Any]]] = (
-        field(default_factory=list)
-    )
-
-
-#: An item of a response's input, told apart by ``type``; other types stay dicts.
+#: An item of a response's input, told apart by ``type``.
 ResponseItem = Union[
     ResponseInputMessage,
     ResponseFunctionToolCall,
     ResponseFunctionToolCallOutput,
+    ResponseCustomToolCall,
+    ResponseCustomToolCallOutput,
     ResponseReasoningItem,
     ResponseFunctionWebSearch,
     ResponseFileSearchToolCall,
-    Dict[str, Any],
+    ResponseImageGenerationCall,
+    ResponseCodeInterpreterToolCall,
+    ResponseMcpCall,
+    ResponseMcpListTools,
+    ResponseMcpApprovalRequest,
+    ResponseMcpApprovalResponse,
+    ResponseComputerToolCall,
+    ResponseComputerToolCallOutput,
+    ResponseLocalShellCall,
+    ResponseLocalShellCallOutput,
+    ResponseOtherItem,
 ]
 
 

@@ -18,22 +18,69 @@ from ._response import ApiResponse
 from ._schema import FunctionTool
 from ._streaming import Stream, open_stream
 from ._structured import responses_request
-from .response_items import (
-    FileSearchResult,
+from .moderations import ModerationFailure, ModerationResult
+from .response_content import (
+    AnnotationContainerFileCitation,
+    AnnotationFileCitation,
+    AnnotationFilePath,
+    AnnotationUrlCitation,
+    OutputContent,
     ReasoningSummaryText,
-    ResponseFileSearchToolCall,
-    ResponseFunctionToolCall,
-    ResponseFunctionToolCallOutput,
-    ResponseFunctionWebSearch,
-    ResponseInputMessage,
+    ResponseAnnotation,
+    ResponseInputContent,
+    ResponseInputFile,
+    ResponseInputImage,
     ResponseInputText,
-    ResponseItem,
-    ResponseItemList,
-    ResponseOutputItem,
-    ResponseOutputMessage,
+    ResponseLogprob,
+    ResponseMessageContent,
+    ResponseOtherAnnotation,
+    ResponseOtherContent,
+    ResponseOutputContent,
     ResponseOutputRefusal,
     ResponseOutputText,
+    ResponseReasoningText,
+    ResponseTopLogprob,
+)
+from .response_items import (
+    ResponseCustomToolCall,
+    ResponseCustomToolCallOutput,
+    ResponseFunctionToolCall,
+    ResponseFunctionToolCallOutput,
+    ResponseInputMessage,
+    ResponseItem,
+    ResponseItemList,
+    ResponseOtherItem,
+    ResponseOutputItem,
+    ResponseOutputMessage,
     ResponseReasoningItem,
+    ToolCallCaller,
+)
+from .response_tool_calls import (
+    CodeInterpreterOutput,
+    CodeInterpreterOutputImage,
+    CodeInterpreterOutputLogs,
+    ComputerAction,
+    ComputerPoint,
+    ComputerSafetyCheck,
+    ComputerScreenshot,
+    FileSearchResult,
+    LocalShellExecAction,
+    McpListToolsTool,
+    McpToolCallError,
+    ResponseCodeInterpreterToolCall,
+    ResponseComputerToolCall,
+    ResponseComputerToolCallOutput,
+    ResponseFileSearchToolCall,
+    ResponseFunctionWebSearch,
+    ResponseImageGenerationCall,
+    ResponseLocalShellCall,
+    ResponseLocalShellCallOutput,
+    ResponseMcpApprovalRequest,
+    ResponseMcpApprovalResponse,
+    ResponseMcpCall,
+    ResponseMcpListTools,
+    WebSearchAction,
+    WebSearchSource,
 )
 
 if TYPE_CHECKING:
@@ -51,32 +98,78 @@ __all__ = [
     "IncompleteDetails",
     "ResponseTextConfig",
     "ReasoningConfig",
+    "ResponseModeration",
+    "PromptCacheOptions",
     "create",
     "parse",
     "stream",
     "retrieve",
+    "retrieve_stream",
     "delete",
     "cancel",
     "list_input_items",
 ]
 
-# The item classes are re-exported here, where they were first defined.
+# The items and their content are re-exported here, where they were first defined; so are
+# the stream events, imported when first used (see __getattr__).
 __all__ += [
     "ResponseOutputItem",
     "ResponseOutputMessage",
-    "ResponseOutputText",
-    "ResponseOutputRefusal",
+    "ToolCallCaller",
     "ResponseFunctionToolCall",
     "ResponseFunctionToolCallOutput",
+    "ResponseCustomToolCall",
+    "ResponseCustomToolCallOutput",
     "ResponseReasoningItem",
-    "ReasoningSummaryText",
-    "ResponseFunctionWebSearch",
-    "ResponseFileSearchToolCall",
-    "FileSearchResult",
+    "ResponseOtherItem",
     "ResponseInputMessage",
-    "ResponseInputText",
     "ResponseItem",
     "ResponseItemList",
+    "AnnotationFileCitation",
+    "AnnotationUrlCitation",
+    "AnnotationContainerFileCitation",
+    "AnnotationFilePath",
+    "ResponseOtherAnnotation",
+    "ResponseAnnotation",
+    "ResponseTopLogprob",
+    "ResponseLogprob",
+    "ResponseOutputText",
+    "ResponseOutputRefusal",
+    "ResponseReasoningText",
+    "ReasoningSummaryText",
+    "ResponseInputText",
+    "ResponseInputImage",
+    "ResponseInputFile",
+    "ResponseOtherContent",
+    "OutputContent",
+    "ResponseOutputContent",
+    "ResponseInputContent",
+    "ResponseMessageContent",
+    "FileSearchResult",
+    "ResponseFileSearchToolCall",
+    "WebSearchSource",
+    "WebSearchAction",
+    "ResponseFunctionWebSearch",
+    "ResponseImageGenerationCall",
+    "CodeInterpreterOutputLogs",
+    "CodeInterpreterOutputImage",
+    "CodeInterpreterOutput",
+    "ResponseCodeInterpreterToolCall",
+    "McpToolCallError",
+    "ResponseMcpCall",
+    "McpListToolsTool",
+    "ResponseMcpListTools",
+    "ResponseMcpApprovalRequest",
+    "ResponseMcpApprovalResponse",
+    "ComputerPoint",
+    "ComputerAction",
+    "ComputerSafetyCheck",
+    "ComputerScreenshot",
+    "ResponseComputerToolCall",
+    "ResponseComputerToolCallOutput",
+    "LocalShellExecAction",
+    "ResponseLocalShellCall",
+    "ResponseLocalShellCallOutput",
 ]
 
 # -- the response ---------------------------------------------------------------
@@ -87,6 +180,7 @@ class InputTokensDetails(Model):
     """A breakdown of the input tokens."""
 
     cached_tokens: Optional[int] = None
+    cache_write_tokens: Optional[int] = None
 
 
 @dataclass
@@ -136,6 +230,28 @@ class ReasoningConfig(Model):
 
     effort: Optional[str] = None
     summary: Optional[str] = None
+    mode: Optional[str] = None
+    context: Optional[str] = None
+
+
+@dataclass
+class ResponseModeration(Model):
+    """The moderation of the input and of the output, when the request asked for it.
+
+    Each side is a :class:`~openai_lite.moderations.ModerationResult`, or a
+    :class:`~openai_lite.moderations.ModerationFailure` when it could not be moderated.
+    """
+
+    input: Union[ModerationResult, ModerationFailure, None] = None
+    output: Union[ModerationResult, ModerationFailure, None] = None
+
+
+@dataclass
+class PromptCacheOptions(Model):
+    """How the prompt was cached: ``ttl`` (``"30m"``) and ``mode`` (``"implicit"``, ``"explicit"``)."""
+
+    ttl: Optional[str] = None
+    mode: Optional[str] = None
 
 
 @dataclass
@@ -170,6 +286,8 @@ class Response(Model):
     reasoning: Optional[ReasoningConfig] = None
     prompt: Optional[Dict[str, Any]] = None
     prompt_cache_key: Optional[str] = None
+    prompt_cache_options: Optional[PromptCacheOptions] = None
+    moderation: Optional[ResponseModeration] = None
     safety_identifier: Optional[str] = None
     service_tier: Optional[str] = None
     background: Optional[bool] = None
@@ -229,16 +347,19 @@ def create(
     input: Optional[Input] = None,
     model: Optional[str] = None,
     background: Optional[bool] = None,
+    context_management: Optional[Sequence[Mapping[str, Any]]] = None,
     conversation: Union[None, str, Mapping[str, Any]] = None,
     include: Optional[Sequence[str]] = None,
     instructions: Optional[str] = None,
     max_output_tokens: Optional[int] = None,
     max_tool_calls: Optional[int] = None,
     metadata: Optional[Mapping[str, str]] = None,
+    moderation: Optional[Mapping[str, Any]] = None,
     parallel_tool_calls: Optional[bool] = None,
     previous_response_id: Optional[str] = None,
     prompt: Optional[Mapping[str, Any]] = None,
     prompt_cache_key: Optional[str] = None,
+    prompt_cache_options: Optional[Mapping[str, Any]] = None,
     reasoning: Optional[Mapping[str, Any]] = None,
     safety_identifier: Optional[str] = None,
     service_tier: Optional[str] = None,
@@ -257,7 +378,10 @@ def create(
 
     ``input`` is a string or a list of input items (messages, function call outputs, ...).
     The API stores the response unless ``store=False``; continue the conversation with
-    ``previous_response_id``.
+    ``previous_response_id``. ``context_management`` (``[{"type": "compaction",
+    "compact_threshold": 200000}]``) lets the API compact a long context; ``moderation``
+    (``{"model": "omni-moderation-latest"}``) asks for the moderation of the input and
+    output, returned in the response's ``moderation``.
 
     https://platform.openai.com/docs/api-reference/responses/create
     """
@@ -301,16 +425,19 @@ def stream(
     input: Optional[Input] = None,
     model: Optional[str] = None,
     background: Optional[bool] = None,
+    context_management: Optional[Sequence[Mapping[str, Any]]] = None,
     conversation: Union[None, str, Mapping[str, Any]] = None,
     include: Optional[Sequence[str]] = None,
     instructions: Optional[str] = None,
     max_output_tokens: Optional[int] = None,
     max_tool_calls: Optional[int] = None,
     metadata: Optional[Mapping[str, str]] = None,
+    moderation: Optional[Mapping[str, Any]] = None,
     parallel_tool_calls: Optional[bool] = None,
     previous_response_id: Optional[str] = None,
     prompt: Optional[Mapping[str, Any]] = None,
     prompt_cache_key: Optional[str] = None,
+    prompt_cache_options: Optional[Mapping[str, Any]] = None,
     reasoning: Optional[Mapping[str, Any]] = None,
     safety_identifier: Optional[str] = None,
     service_tier: Optional[str] = None,
@@ -369,6 +496,37 @@ def retrieve(
     path = "/responses/" + path_param(response_id, "response_id")
     params = {"include[]": _strings(include, "include")}
     return _request(session, "GET", path, params=params, into=Response, **options)
+
+
+def retrieve_stream(
+    session: requests.Session,
+    response_id: str,
+    *,
+    include: Optional[Sequence[str]] = None,
+    include_obfuscation: Optional[bool] = None,
+    starting_after: Optional[int] = None,
+    **options: Unpack[RequestOptions],
+) -> Stream[ResponseStreamEvent]:
+    """Stream the events of a response created with ``background=True``, from the start or
+    from the event after ``starting_after``, a ``sequence_number``.
+
+    It resumes a stream that was cut: pass the ``sequence_number`` of the last event
+    received. The events and the end of the stream are those of :func:`stream`.
+
+    https://platform.openai.com/docs/api-reference/responses/get
+    """
+    if isinstance(starting_after, bool) or not isinstance(starting_after, (int, type(None))):
+        raise TypeError(f"starting_after must be an integer, not {starting_after!r}")
+    path = "/responses/" + path_param(response_id, "response_id")
+    params = {
+        "include[]": _strings(include, "include"),
+        "include_obfuscation": include_obfuscation,
+        "starting_after": starting_after,
+        "stream": True,
+    }
+    events = importlib.import_module(".response_events", __package__)
+    decode, terminal = events.decode_event, events.is_terminal
+    return open_stream(session, "GET", path, params=params, decode=decode, terminal=terminal, **options)
 
 
 def delete(
@@ -473,6 +631,7 @@ def count_input_tokens(
     conversation: Union[None, str, Mapping[str, Any]] = None,
     instructions: Optional[str] = None,
     parallel_tool_calls: Optional[bool] = None,
+    personality: Optional[str] = None,
     previous_response_id: Optional[str] = None,
     reasoning: Optional[Mapping[str, Any]] = None,
     text: Optional[Mapping[str, Any]] = None,
@@ -482,6 +641,8 @@ def count_input_tokens(
     **options: Unpack[RequestOptions],
 ) -> ApiResponse[InputTokenCount]:
     """Count the input tokens of a request to :func:`create` without creating a response.
+
+    ``personality`` is a style preset of the model (``"friendly"``, ``"pragmatic"``).
 
     https://platform.openai.com/docs/api-reference/responses/input-tokens
     """
@@ -499,6 +660,8 @@ def compact(
     instructions: Optional[str] = None,
     previous_response_id: Optional[str] = None,
     prompt_cache_key: Optional[str] = None,
+    prompt_cache_options: Optional[Mapping[str, Any]] = None,
+    service_tier: Optional[str] = None,
     **options: Unpack[RequestOptions],
 ) -> ApiResponse[CompactedResponse]:
     """Compact a long conversation (``input``, or the one ending at ``previous_response_id``).

@@ -16,7 +16,7 @@ from typing import IO, TYPE_CHECKING, Any, Dict, List, Literal, Mapping, Optiona
 import requests
 
 from ._model import Model
-from ._multipart import FileInput, FileRangePart, Progress, check_progress
+from ._multipart import FileInput, FileRangePart, OffsetProgress, Progress, check_progress
 from ._request import _request, body_of, form_of, path_param, reply_id
 from ._response import ApiResponse
 from .files import FileObject
@@ -191,7 +191,7 @@ def upload_file(
         for offset in range(0, size, part_size):
             part = _HashedRange(name, source, offset, min(part_size, size - offset), digest)
             path_ = "/uploads/" + path_param(upload_id, "upload_id") + "/parts"
-            report = None if progress is None else _PartProgress(progress, offset, size)
+            report = None if progress is None else OffsetProgress(progress, offset, size)
             sent = _request(
                 session, "POST", path_, form=[("data", part)], into=UploadPart, progress=report, **later
             )
@@ -217,25 +217,6 @@ def _cancel_quietly(session: requests.Session, upload_id: str, options: Dict[str
         cancel(session, upload_id, **options)
     except Exception:  # noqa: BLE001  (the first failure is the one to report)
         pass
-
-
-class _PartProgress:
-    """Reports a part's progress in bytes of the whole file.
-
-    The 0 that starts each attempt is passed on only after a rewind for a retry, since the
-    first one repeats what the previous part (or the start) reported.
-    """
-
-    def __init__(self, progress: Progress, offset: int, size: int) -> None:
-        self._progress = progress
-        self._offset = offset
-        self._size = size
-        self._done = 0
-
-    def __call__(self, done: int, total: Optional[int]) -> None:
-        if done or self._done:
-            self._done = done
-            self._progress(self._offset + done, self._size)
 
 
 class _Digest:

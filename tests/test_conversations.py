@@ -17,6 +17,7 @@ from openai_lite.response_items import (
     ResponseFunctionToolCallOutput,
     ResponseInputMessage,
     ResponseInputText,
+    ResponseOtherItem,
     ResponseOutputMessage,
     ResponseOutputText,
 )
@@ -231,12 +232,14 @@ def test_server_refuses_an_item_without_role(fake: FakeOpenAI, session: OpenAISe
 
 
 @pytest.mark.off_spec
-def test_unknown_item_types_stay_dicts_and_a_non_object_is_a_typed_error(
+def test_unknown_item_types_are_generic_items_and_a_non_object_is_a_typed_error(
     fake: FakeOpenAI, session: OpenAISession
 ) -> None:
     fake.enqueue(json_reply({"type": "future_item", "id": "fi_1", "payload": [1, 2]}))
     item = conversations.retrieve_item(session, "conv_1", "fi_1").data
-    assert item == {"type": "future_item", "id": "fi_1", "payload": [1, 2]}
+    assert isinstance(item, ResponseOtherItem) and item.type == "future_item"
+    assert (item.id, item.payload) == ("fi_1", [1, 2])
+    assert item.to_dict() == {"type": "future_item", "id": "fi_1", "payload": [1, 2]}
 
     fake.enqueue(json_reply(["not", "an", "object"]))
     with pytest.raises(APIResponseValidationError, match="expected an object, got list"):

@@ -452,8 +452,8 @@ def test_chunks_arrive_incrementally(fake: FakeOpenAI, http: requests.Session) -
 
 
 def test_custom_route(fake: FakeOpenAI, http: requests.Session) -> None:
-    @fake.route("GET", "/vector_stores/{id}/files/{file_id}")
-    def get_vs_file(
+    @fake.route("GET", "/widgets/{id}/parts/{part_id}")
+    def get_widget_part(
         fake: FakeOpenAI, request: RecordedRequest, params: dict[str, str]
     ) -> Reply:
         return json_reply({"params": params, "q": request.query})
@@ -464,12 +464,12 @@ def test_custom_route(fake: FakeOpenAI, http: requests.Session) -> None:
     ) -> Reply:
         return json_reply({"object": "list", "data": []})
 
-    body = http.get(fake.url + "/vector_stores/vs%2F1/files/file-a?x=1").json()
-    assert body == {"params": {"id": "vs/1", "file_id": "file-a"}, "q": {"x": ["1"]}}
-    assert fake.last.path == "/v1/vector_stores/vs%2F1/files/file-a"
+    body = http.get(fake.url + "/widgets/w%2F1/parts/part-a?x=1").json()
+    assert body == {"params": {"id": "w/1", "part_id": "part-a"}, "q": {"x": ["1"]}}
+    assert fake.last.path == "/v1/widgets/w%2F1/parts/part-a"
     assert http.get(fake.url + "/models").json()["data"] == []
-    assert http.delete(fake.url + "/vector_stores/1/files/2").status_code == 405
-    assert requests.get(fake.url + "/vector_stores/1/files/2").status_code == 401
+    assert http.delete(fake.url + "/widgets/1/parts/2").status_code == 405
+    assert requests.get(fake.url + "/widgets/1/parts/2").status_code == 401
 
 
 def test_reset(fake: FakeOpenAI, http: requests.Session) -> None:

@@ -36,7 +36,7 @@ COMPLETION: Dict[str, Any] = {
     "object": "chat.completion",
     "created": 1700000000,
     "model": "gpt-4o-mini",
-    "moderation": {"flagged": False, "categories": {"violence": False}},
+    "safety_review": {"flagged": False, "categories": {"violence": False}},
     "choices": [
         {
             "index": 0,
@@ -76,8 +76,8 @@ def test_a_completion_keeps_every_key_at_every_depth(fake: FakeOpenAI, session: 
 
     assert data.to_dict() == COMPLETION
     assert json.loads(data.to_json()) == COMPLETION
-    assert data.moderation.flagged is False and data.moderation.categories.violence is False
-    assert data.model_extra == {"moderation": COMPLETION["moderation"]}
+    assert data.safety_review.flagged is False and data.safety_review.categories.violence is False
+    assert data.model_extra == {"safety_review": COMPLETION["safety_review"]}
     choice = data.choices[0]
     assert choice.routing == "primary" and choice.message.phase == "final"
     assert data.usage is not None and data.usage.prompt_tokens_details is not None

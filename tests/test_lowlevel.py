@@ -31,25 +31,25 @@ def test_get_with_a_query_returns_the_json(fake: FakeOpenAI, session: OpenAISess
 
 
 def test_post_json_to_an_unmodelled_endpoint(fake: FakeOpenAI, session: OpenAISession) -> None:
-    @fake.route("POST", "/vector_stores")
-    def create_store(fake: FakeOpenAI, sent: RecordedRequest, params: Dict[str, str]) -> Reply:
-        return json_reply({"id": "vs_1", "object": "vector_store", "name": sent.json["name"]})
+    @fake.route("POST", "/assistants")
+    def create_assistant(fake: FakeOpenAI, sent: RecordedRequest, params: Dict[str, str]) -> Reply:
+        return json_reply({"id": "asst_1", "object": "assistant", "name": sent.json["name"]})
 
     resp = request(
         session,
         "POST",
-        "/vector_stores",
-        json={"name": "Support FAQ", "file_ids": ["file-1"]},
+        "/assistants",
+        json={"name": "Support FAQ", "model": "gpt-4o-mini"},
         extra_headers={"OpenAI-Beta": "assistants=v2"},
         extra_query={"trace": True},
     )
 
-    assert resp.data == {"id": "vs_1", "object": "vector_store", "name": "Support FAQ"}
+    assert resp.data == {"id": "asst_1", "object": "assistant", "name": "Support FAQ"}
     sent = fake.last
-    assert (sent.method, sent.path, sent.query) == ("POST", "/v1/vector_stores", {"trace": ["true"]})
+    assert (sent.method, sent.path, sent.query) == ("POST", "/v1/assistants", {"trace": ["true"]})
     assert sent.headers["Content-Type"] == "application/json"
     assert sent.headers["OpenAI-Beta"] == "assistants=v2"
-    assert sent.json == {"name": "Support FAQ", "file_ids": ["file-1"]}
+    assert sent.json == {"name": "Support FAQ", "model": "gpt-4o-mini"}
 
 
 def test_a_multipart_form(fake: FakeOpenAI, session: OpenAISession) -> None:
@@ -72,7 +72,7 @@ def test_a_binary_answer_is_bytes_and_an_empty_one_none(fake: FakeOpenAI, sessio
     assert request(session, "GET", f"/files/{file_id}/content").data == b"\x00\x01\x02"
 
     fake.enqueue(Reply(204))
-    empty = request(session, "DELETE", "/vector_stores/vs_1")
+    empty = request(session, "DELETE", "/assistants/asst_1")
     assert empty.status_code == 204 and empty.data is None
 
 

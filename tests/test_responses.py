@@ -18,7 +18,10 @@ from openai_lite.responses import (
     ResponseInputMessage,
     ResponseInputText,
     ResponseLifecycleEvent,
+    ResponseMcpCall,
+    ResponseOtherContent,
     ResponseOtherEvent,
+    ResponseOtherItem,
     ResponseOutputItemEvent,
     ResponseOutputMessage,
     ResponseOutputRefusal,
@@ -111,7 +114,9 @@ def test_function_call_output_and_follow_up(fake: FakeOpenAI, session: OpenAISes
     assert second.output_text == "The tool returned: 18C and sunny"
 
 
-def test_output_union_keeps_unknown_items_as_dicts(fake: FakeOpenAI, session: OpenAISession) -> None:
+def test_output_union_decodes_unknown_items_into_generic_classes(
+    fake: FakeOpenAI, session: OpenAISession
+) -> None:
     body: Dict[str, Any] = {
         "id": "resp_1",
         "object": "response",
@@ -120,7 +125,7 @@ def test_output_union_keeps_unknown_items_as_dicts(fake: FakeOpenAI, session: Op
         "model": "o4-mini",
         "output": [
             {"type": "reasoning", "id": "rs_1", "summary": [{"type": "summary_text", "text": "Thinking."}]},
-            {"type": "image_generation_call", "id": "ig_1", "status": "completed", "result": "aGk="},
+            {"type": "hologram_call", "id": "hg_1", "status": "completed", "result": "aGk="},
             {
                 "type": "message",
                 "id": "msg_1",
@@ -141,14 +146,15 @@ def test_output_union_keeps_unknown_items_as_dicts(fake: FakeOpenAI, session: Op
 
     reasoning, unknown, message = data.output
     assert isinstance(reasoning, ResponseReasoningItem) and reasoning.summary[0].text == "Thinking."
-    assert unknown == body["output"][1]
+    assert isinstance(unknown, ResponseOtherItem) and unknown.type == "hologram_call"
     assert isinstance(message, ResponseOutputMessage)
     assert [type(p) for p in message.content] == [
         ResponseOutputText,
         ResponseOutputRefusal,
-        dict,
+        ResponseOtherContent,
         ResponseOutputText,
     ]
+    assert message.content[2].type == "output_audio"
     assert data.output_text == "Hello, world."
 
 
@@ -466,12 +472,12 @@ def test_failed_and_incomplete_end_the_stream(fake: FakeOpenAI, session: OpenAIS
         assert last.response.incomplete_details.reason == "max_output_tokens"
 
 
-def test_unknown_events_and_items_are_kept_raw(fake: FakeOpenAI, session: OpenAISession) -> None:
-    summary = {"item_id": "rs_1", "output_index": 0, "summary_index": 0, "delta": "Thinking"}
+def test_unknown_events_keep_their_data(fake: FakeOpenAI, session: OpenAISession) -> None:
+    summary = {"item_id": "hg_1", "output_index": 0, "frame_index": 0, "delta": "Thinking"}
     item = {"type": "mcp_call", "id": "mcp_1", "name": "search", "server_label": "docs", "arguments": "{}"}
     fake.enqueue(
         _sse_reply(
-            _sse("response.reasoning_summary_text.delta", 0, **summary),
+            _sse("response.hologram_call.delta", 0, **summary),
             _sse("response.output_item.added", 1, output_index=1, item=item),
             _sse("response.refusal.delta", 2, item_id="m", output_index=2, content_index=0, delta="No"),
             _sse("response.refusal.done", 3, item_id="m", output_index=2, content_index=0, refusal="No"),
@@ -483,9 +489,10 @@ def test_unknown_events_and_items_are_kept_raw(fake: FakeOpenAI, session: OpenAI
         responses.stream(session, model="gpt-4o-mini", input="Hi")
     )
 
-    assert isinstance(other, ResponseOtherEvent) and other.type == "response.reasoning_summary_text.delta"
+    assert isinstance(other, ResponseOtherEvent) and other.type == "response.hologram_call.delta"
     assert other.data == {"type": other.type, "sequence_number": 0, **summary} and other.sequence_number == 0
-    assert isinstance(added, ResponseOutputItemEvent) and added.item == item
+    assert isinstance(added, ResponseOutputItemEvent) and isinstance(added.item, ResponseMcpCall)
+    assert (added.item.id, added.item.name, added.item.server_label) == ("mcp_1", "search", "docs")
     assert isinstance(refusal_delta, ResponseRefusalDeltaEvent) and refusal_delta.delta == "No"
     assert isinstance(refusal_done, ResponseRefusalDoneEvent) and refusal_done.refusal == "No"
     assert completed.type == "response.completed"

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import base64
 import hashlib
+import json
+import re
 from typing import Any, Dict, List, Tuple
 
 from ._server import (
@@ -11,10 +14,12 @@ from ._server import (
     RecordedRequest,
     Reply,
     builtin_route,
+    count_tokens,
     invalid,
     json_body,
     json_reply,
     require,
+    sse_reply,
 )
 
 SENTENCES = {
@@ -110,6 +115,8 @@ def _audio(task: str, request: RecordedRequest) -> Reply:
         raise invalid("timestamp_granularities", "expected 'word' or 'segment'")
     code = (form.get("language") or "en") if task == "transcribe" else "en"
     verbose = _verbose(task, _LANGUAGES.get(code, code), granularities or ["segment"])
+    if task == "transcribe" and form.get("stream") == "true" and form["model"] != "whisper-1":
+        return _transcript_stream(verbose["text"])
     if fmt in ("srt", "vtt"):
         body = _subtitles(task, fmt == "vtt")
     elif fmt == "text":
@@ -123,6 +130,21 @@ def _audio(task: str, request: RecordedRequest) -> Reply:
     return Reply(
         200, body=body.encode("utf-8"), content_type="text/plain; charset=utf-8"
     )
+
+
+def _sse(events: List[Dict[str, Any]]) -> Reply:
+    """Events named by their type, ending with the last one (no ``[DONE]``)."""
+    return sse_reply([f"event: {e['type']}\ndata: {json.dumps(e)}\n\n" for e in events], done=False)
+
+
+def _transcript_stream(text: str) -> Reply:
+    """The transcript word by word, then the whole of it (whisper-1 does not stream)."""
+    pieces = re.findall(r"\s*\S+", text)
+    events: List[Dict[str, Any]] = [{"type": "transcript.text.delta", "delta": piece} for piece in pieces]
+    tokens = count_tokens(text)
+    usage = {"type": "tokens", "input_tokens": 50, "output_tokens": tokens, "total_tokens": 50 + tokens}
+    events.append({"type": "transcript.text.done", "text": text, "usage": usage})
+    return _sse(events)
 
 
 @builtin_route("POST", "/audio/transcriptions")
@@ -184,4 +206,16 @@ def speech(fake: FakeOpenAI, request: RecordedRequest, params: Dict[str, str]) -
         raise invalid("speed", "expected a number from 0.25 to 4.0")
     audio = speech_audio(text, fmt)
     chunks = [audio[i : i + SPEECH_CHUNK] for i in range(0, len(audio), SPEECH_CHUNK)] or [b""]
+    stream_format = body.get("stream_format") or "audio"
+    if stream_format not in ("audio", "sse"):
+        raise invalid("stream_format", "expected 'audio' or 'sse'")
+    if stream_format == "sse":
+        if body["model"] in ("tts-1", "tts-1-hd"):
+            raise invalid("stream_format", "'sse' is not supported for tts-1 and tts-1-hd")
+        pieces = [base64.b64encode(chunk).decode("ascii") for chunk in chunks]
+        events: List[Dict[str, Any]] = [{"type": "speech.audio.delta", "audio": piece} for piece in pieces]
+        tokens = count_tokens(text)
+        usage = {"input_tokens": tokens, "output_tokens": len(chunks), "total_tokens": tokens + len(chunks)}
+        events.append({"type": "speech.audio.done", "usage": usage})
+        return _sse(events)
     return Reply(200, chunks=chunks, content_type=SPEECH_FORMATS[fmt][0])

@@ -8,6 +8,7 @@ from typing import Any, Dict, List, Optional, Tuple
 
 from ._answers import example_value, next_answer, scripted
 from ._routes_chat_store import remember
+from ._routes_moderations import moderation_param, moderation_result
 from ._server import (
     FakeOpenAI,
     RecordedRequest,
@@ -184,6 +185,16 @@ def create_chat_completion(
         "service_tier": "default",
         "system_fingerprint": SYSTEM_FINGERPRINT,
     }
+    moderation_model = moderation_param(body)
+    if moderation_model is not None:
+        answers = " ".join(c["message"].get("content") or "" for c in choices)
+        completion["moderation"] = {
+            side: {"type": "moderation_results", "model": moderation_model, "results": [result]}
+            for side, result in (
+                ("input", moderation_result(moderation_model, prompt)),
+                ("output", moderation_result(moderation_model, answers)),
+            )
+        }
     remember(fake, body, completion)
     if body.get("stream") is True:
         return _stream(completion, body)
@@ -232,4 +243,6 @@ def _stream(completion: Dict[str, Any], body: Dict[str, Any]) -> Reply:
         events.append(chunk(index, {}, choice["finish_reason"]))
     if with_usage:
         events.append({**head, "choices": [], "usage": completion["usage"]})
+    if "moderation" in completion:  # known once the answer is whole: on the last chunk
+        events[-1] = {**events[-1], "moderation": completion["moderation"]}
     return sse_reply(events)

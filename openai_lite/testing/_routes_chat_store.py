@@ -61,7 +61,7 @@ def _get(fake: FakeOpenAI, completion_id: str) -> Dict[str, Any]:
 
 
 def cursor_page(items: List[Dict[str, Any]], request: RecordedRequest, default_order: str) -> Dict[str, Any]:
-    """A cursor page (``after``, ``limit``, ``order``) with first_id, last_id and has_more."""
+    """A cursor page (``after``, ``before``, ``limit``, ``order``) with first_id, last_id and has_more."""
     order = request.query.get("order", [default_order])[-1]
     if order not in ("asc", "desc"):
         raise invalid("order", "expected 'asc' or 'desc'")
@@ -73,6 +73,12 @@ def cursor_page(items: List[Dict[str, Any]], request: RecordedRequest, default_o
         if after not in ids:
             raise invalid("after", f"no item with id {after}")
         items = items[ids.index(after) + 1 :]
+    before = request.query.get("before", [""])[-1]
+    if before:
+        ids = [item["id"] for item in items]
+        if before not in ids:
+            raise invalid("before", f"no item with id {before}")
+        items = items[: ids.index(before)]
     try:
         limit = int(request.query.get("limit", ["20"])[-1])
     except ValueError:

@@ -86,6 +86,21 @@ def moderate(text: str, has_image: bool, has_text: bool = True) -> Dict[str, Any
     }
 
 
+def moderation_param(body: Dict[str, Any]) -> Any:
+    """The model of a request's ``moderation`` parameter, or None when it is absent."""
+    param = body.get("moderation")
+    if param is None:
+        return None
+    if not isinstance(param, dict) or not isinstance(param.get("model"), str):
+        raise invalid("moderation", "expected an object with a 'model'")
+    return param["model"]
+
+
+def moderation_result(model: str, text: str) -> Dict[str, Any]:
+    """The moderation of a model's input or output, as chat completions and responses carry it."""
+    return {"type": "moderation_result", "model": model, **moderate(text, False)}
+
+
 @builtin_route("POST", "/moderations")
 def create_moderation(
     fake: FakeOpenAI, request: RecordedRequest, params: Dict[str, str]

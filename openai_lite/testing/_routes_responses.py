@@ -8,8 +8,10 @@ import json
 from typing import Any, Dict, List, Optional, Tuple, cast
 
 from ._answers import example_value, next_answer, scripted
-from ._routes_chat import DEFAULT_REPLY, PARIS, sse_pieces
+from ._response_stream import encode_event, response_events, response_stream_reply
+from ._routes_chat import DEFAULT_REPLY, PARIS
 from ._routes_chat_store import cursor_page
+from ._routes_moderations import moderation_param, moderation_result
 from ._server import (
     ApiError,
     FakeOpenAI,
@@ -150,6 +152,29 @@ def _output(fake: FakeOpenAI, body: Dict[str, Any], items: List[Dict[str, Any]])
     }
 
 
+def _reasoning(
+    fake: FakeOpenAI, body: Dict[str, Any], items: List[Dict[str, Any]]
+) -> Optional[Dict[str, Any]]:
+    """A reasoning item with a summary, when the request asks for one (``reasoning.summary``)."""
+    config = body.get("reasoning")
+    if not isinstance(config, dict) or config.get("summary") is None:
+        return None
+    user = [_text_of(i) for i in items if i.get("type") == "message" and i.get("role") == "user"]
+    text = (
+        "**Reading the question**\n\nThe user asks: "
+        + (user[-1] if user else "nothing")
+        + " I answer briefly."
+    )
+    item: Dict[str, Any] = {
+        "id": fake.new_id("rs_", 48),
+        "type": "reasoning",
+        "summary": [{"type": "summary_text", "text": text}],
+    }
+    if "reasoning.encrypted_content" in (body.get("include") or []):
+        item["encrypted_content"] = base64.b64encode(text.encode()).decode()
+    return item
+
+
 def _finish(fake: FakeOpenAI, body: Dict[str, Any], item: Dict[str, Any]) -> Optional[str]:
     """Apply a queued answer, or ``max_output_tokens``, to an output message; return why it
     is incomplete (None when it is not)."""
@@ -196,6 +221,9 @@ def _build(fake: FakeOpenAI, body: Dict[str, Any]) -> Tuple[Dict[str, Any], List
     output = _output(fake, body, items)
     incomplete = _finish(fake, body, output)
     output_tokens = count_tokens(output.get("arguments") or output.get("content", [{}])[0].get("text", ""))
+    reasoning = _reasoning(fake, body, items)
+    reasoning_tokens = count_tokens(reasoning["summary"][0]["text"]) if reasoning else 0
+    output_tokens += reasoning_tokens
     input_tokens = sum(count_tokens(_text_of(i)) for i in items if i["type"] == "message")
     conversation = body.get("conversation")
     response: Dict[str, Any] = {
@@ -207,7 +235,7 @@ def _build(fake: FakeOpenAI, body: Dict[str, Any]) -> Tuple[Dict[str, Any], List
         "error": None,
         "incomplete_details": None,
         "model": model,
-        "output": [output],
+        "output": [reasoning, output] if reasoning else [output],
         "reasoning": {"effort": None, "summary": None, **(body.get("reasoning") or {})},
         "service_tier": body.get("service_tier") or "default",
         "store": body.get("store") is not False,
@@ -217,7 +245,7 @@ def _build(fake: FakeOpenAI, body: Dict[str, Any]) -> Tuple[Dict[str, Any], List
             "input_tokens": input_tokens,
             "input_tokens_details": {"cached_tokens": 0, "cache_write_tokens": 0},
             "output_tokens": output_tokens,
-            "output_tokens_details": {"reasoning_tokens": 0},
+            "output_tokens_details": {"reasoning_tokens": reasoning_tokens},
             "total_tokens": input_tokens + output_tokens,
         },
         "conversation": {"id": conversation} if isinstance(conversation, str) else conversation,
@@ -229,7 +257,33 @@ def _build(fake: FakeOpenAI, body: Dict[str, Any]) -> Tuple[Dict[str, Any], List
         response[name] = default if value is None else value
     if isinstance(body.get("user"), str):
         response["user"] = body["user"]
+    _options(body, response, items)
     return response, items
+
+
+def _options(body: Dict[str, Any], response: Dict[str, Any], items: List[Dict[str, Any]]) -> None:
+    """Check ``context_management``; answer ``moderation`` and ``prompt_cache_options``."""
+    context = body.get("context_management")
+    if context is not None and (
+        not isinstance(context, list)
+        or not context
+        or not all(isinstance(c, dict) and isinstance(c.get("type"), str) for c in context)
+    ):
+        raise invalid("context_management", "expected a non-empty array of objects with a 'type'")
+    cache = body.get("prompt_cache_options")
+    if cache is not None:
+        if not isinstance(cache, dict):
+            raise invalid("prompt_cache_options", "expected an object")
+        ttl, mode = cache.get("ttl", "30m"), cache.get("mode", "implicit")
+        response["prompt_cache_options"] = {"ttl": ttl, "mode": mode}
+    model = moderation_param(body)
+    if model is not None:
+        said = " ".join(_text_of(i) for i in items if i["type"] == "message")
+        answer = " ".join(_text_of(o) for o in response["output"] if o["type"] == "message")
+        response["moderation"] = {
+            "input": moderation_result(model, said),
+            "output": moderation_result(model, answer),
+        }
 
 
 @builtin_route("POST", "/responses")
@@ -246,6 +300,9 @@ def create_response(fake: FakeOpenAI, request: RecordedRequest, params: Dict[str
     response, items = _build(fake, body)
     if conversation is not None:
         append_items(fake, conversation, items + response["output"])
+    if body.get("background") and body.get("stream"):
+        stored_responses(fake)[response["id"]] = {"response": response, "input": items}
+        return sse_reply(_events(response, queued=True), done=False)
     if body.get("background"):
         response.update(status="queued", completed_at=None)
         pending = {k: v for k, v in response.items() if k != "usage"}
@@ -255,19 +312,30 @@ def create_response(fake: FakeOpenAI, request: RecordedRequest, params: Dict[str
     if response["store"]:
         stored_responses(fake)[response["id"]] = {"response": response, "input": items}
     if body.get("stream"):
-        return sse_reply(_events(response), done=False)
+        return response_stream_reply(response)
     return json_reply(response)
 
 
 @builtin_route("GET", "/responses/{response_id}")
 def retrieve_response(fake: FakeOpenAI, request: RecordedRequest, params: Dict[str, str]) -> Reply:
-    """Return a stored response; a queued background response is done when next read."""
+    """Return a stored response; a queued background response is done when next read.
+
+    With ``stream=true`` the response's events are streamed again, those after the
+    ``sequence_number`` given as ``starting_after`` (all of them without it).
+    """
     entry = _get(fake, params["response_id"])
     final = entry.pop("final", None)
     if final is not None:
         final["status"] = "completed"
         final["completed_at"] = fake.now()
         entry["response"] = final
+    query = {name: values[-1] for name, values in request.query.items()}
+    if query.get("stream") == "true":
+        after = query.get("starting_after", "-1")
+        if not after.lstrip("-").isdigit():
+            raise invalid("starting_after", "expected an integer")
+        events = _events(entry["response"], queued=bool(entry["response"].get("background")))
+        return sse_reply(events[int(after) + 1 :], done=False)
     return json_reply(entry["response"])
 
 
@@ -303,75 +371,17 @@ def list_input_items(fake: FakeOpenAI, request: RecordedRequest, params: Dict[st
 # -- streaming ----------------------------------------------------------------------
 
 
-def _events(response: Dict[str, Any]) -> List[bytes]:
-    """The server-sent events of a response, one chunk each, ending with response.completed."""
-    events: List[Dict[str, Any]] = []
-    start = {k: v for k, v in response.items() if k != "usage"}
-    start.update(status="in_progress", output=[], completed_at=None)
-    events += [
-        {"type": "response.created", "response": start},
-        {"type": "response.in_progress", "response": start},
-    ]
-    for index, item in enumerate(response["output"]):
-        ids = {"item_id": item["id"], "output_index": index}
-        if item["type"] == "function_call":
-            events.append(
-                {
-                    "type": "response.output_item.added",
-                    "output_index": index,
-                    "item": dict(item, arguments="", status="in_progress"),
-                }
-            )
-            events += [
-                {"type": "response.function_call_arguments.delta", **ids, "delta": piece}
-                for piece in sse_pieces(item["arguments"])
-            ]
-            events.append(
-                {
-                    "type": "response.function_call_arguments.done",
-                    **ids,
-                    "name": item["name"],
-                    "arguments": item["arguments"],
-                }
-            )
-        else:
-            events.append(
-                {
-                    "type": "response.output_item.added",
-                    "output_index": index,
-                    "item": dict(item, content=[], status="in_progress"),
-                }
-            )
-            for part_index, part in enumerate(item["content"]):
-                at = dict(ids, content_index=part_index)
-                if part["type"] == "refusal":
-                    empty = dict(part, refusal="")
-                    events.append({"type": "response.content_part.added", **at, "part": empty})
-                    events += [
-                        {"type": "response.refusal.delta", **at, "delta": piece}
-                        for piece in sse_pieces(part["refusal"])
-                    ]
-                    events.append({"type": "response.refusal.done", **at, "refusal": part["refusal"]})
-                    events.append({"type": "response.content_part.done", **at, "part": part})
-                    continue
-                events.append({"type": "response.content_part.added", **at, "part": dict(part, text="")})
-                events += [
-                    {"type": "response.output_text.delta", **at, "delta": piece, "logprobs": []}
-                    for piece in sse_pieces(part["text"])
-                ]
-                events.append(
-                    {"type": "response.output_text.done", **at, "text": part["text"], "logprobs": []}
-                )
-                events.append({"type": "response.content_part.done", **at, "part": part})
-        events.append({"type": "response.output_item.done", "output_index": index, "item": item})
-    end = "response.completed" if response["status"] == "completed" else "response.incomplete"
-    events.append({"type": end, "response": response})
-    return [_encode(dict(event, sequence_number=n)) for n, event in enumerate(events)]
+def _events(response: Dict[str, Any], queued: bool = False) -> List[bytes]:
+    """The server-sent events of a response, one chunk each, with their sequence numbers.
 
-
-def _encode(event: Dict[str, Any]) -> bytes:
-    """Encode one event as ``event: <type>`` and ``data: <json>`` lines."""
-    return f"event: {event['type']}\ndata: {json.dumps(event)}\n\n".encode()
+    A background response (*queued*) is created queued, and then in progress.
+    """
+    events = response_events(response)
+    if queued:
+        created = dict(events[0]["response"], status="queued")
+        events[0] = {"type": "response.created", "response": created}
+        events.insert(1, {"type": "response.queued", "response": created})
+    return [encode_event(dict(event, sequence_number=n)) for n, event in enumerate(events)]
 
 
 # -- input token counts and compaction ------------------------------------------------

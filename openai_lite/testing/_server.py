@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import http
 import json
@@ -52,6 +53,8 @@ from ._wire import (
 
 if TYPE_CHECKING:
     from typing import Self
+
+    from ._ratelimit import RateLimits
 
     Handler = Callable[["FakeOpenAI", "RecordedRequest", Dict[str, str]], "Reply"]
     Seeder = Callable[["FakeOpenAI"], None]
@@ -191,6 +194,8 @@ class FakeOpenAI:
         self.files: Dict[str, Dict[str, Any]] = {}
         self.file_contents: Dict[str, bytes] = {}
         self.fine_tuning_jobs: Dict[str, Dict[str, Any]] = {}
+        #: Requests and tokens per minute, enforced on the model routes when set.
+        self.rate_limits: Optional[RateLimits] = None
         self._routes: List[_Route] = []
         self._queue: List[_Queued] = []
         self._id_counters: Dict[str, int] = {}
@@ -566,7 +571,8 @@ class FakeOpenAI:
                 continue
             if refusal is not None:
                 return request, refusal.reply, False
-            return request, self._call(route.handler, request, params), False
+            call = functools.partial(self._call, route.handler, request, params)
+            return request, (self.rate_limits.admit(request, call) if self.rate_limits else call()), False
         if allowed:
             message = f"Method {request.method} not allowed on {request.path}."
             reply = error_reply(405, message, headers={"Allow": ", ".join(allowed)})

@@ -7,7 +7,9 @@ Usage::
 The script keeps only the operations in :data:`KEEP`, removes documentation
 (``description``, ``summary``, ``title``, ``example``/``examples``, ``tags``)
 and all ``x-*`` extensions, and then keeps exactly the components reachable
-by ``$ref`` (and discriminator mappings) from the kept operations.
+by ``$ref`` (and discriminator mappings) from the kept operations and from the
+schemas that the spec drift test maps the package's dataclasses to
+(``tests/spec_map.py``, read by :func:`mapped_schemas`).
 
 A few OpenAPI 3.0 / JSON Schema 2019-09 leftovers in the upstream document are
 rewritten so that a JSON Schema 2020-12 validator reads them as intended:
@@ -27,9 +29,11 @@ The output is deterministic (sorted keys).  PyYAML is needed to run it.
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import sys
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import yaml
@@ -110,7 +114,50 @@ KEEP: tuple[tuple[str, str], ...] = (
     ("/fine_tuning/checkpoints/{fine_tuned_model_checkpoint}/permissions", "post"),
     ("/fine_tuning/checkpoints/{fine_tuned_model_checkpoint}/permissions", "get"),
     ("/fine_tuning/checkpoints/{fine_tuned_model_checkpoint}/permissions/{permission_id}", "delete"),
+    ("/vector_stores", "get"),
+    ("/vector_stores", "post"),
+    ("/vector_stores/{vector_store_id}", "get"),
+    ("/vector_stores/{vector_store_id}", "post"),
+    ("/vector_stores/{vector_store_id}", "delete"),
+    ("/vector_stores/{vector_store_id}/search", "post"),
+    ("/vector_stores/{vector_store_id}/files", "get"),
+    ("/vector_stores/{vector_store_id}/files", "post"),
+    ("/vector_stores/{vector_store_id}/files/{file_id}", "get"),
+    ("/vector_stores/{vector_store_id}/files/{file_id}", "post"),
+    ("/vector_stores/{vector_store_id}/files/{file_id}", "delete"),
+    ("/vector_stores/{vector_store_id}/files/{file_id}/content", "get"),
+    ("/vector_stores/{vector_store_id}/file_batches", "post"),
+    ("/vector_stores/{vector_store_id}/file_batches/{batch_id}", "get"),
+    ("/vector_stores/{vector_store_id}/file_batches/{batch_id}/cancel", "post"),
+    ("/vector_stores/{vector_store_id}/file_batches/{batch_id}/files", "get"),
+    ("/containers", "get"),
+    ("/containers", "post"),
+    ("/containers/{container_id}", "get"),
+    ("/containers/{container_id}", "delete"),
+    ("/containers/{container_id}/files", "get"),
+    ("/containers/{container_id}/files", "post"),
+    ("/containers/{container_id}/files/{file_id}", "get"),
+    ("/containers/{container_id}/files/{file_id}", "delete"),
+    ("/containers/{container_id}/files/{file_id}/content", "get"),
 )
+
+#: The module that maps the package's dataclasses to schemas.
+SPEC_MAP = Path(__file__).resolve().parent.parent / "spec_map.py"
+
+
+def mapped_schemas() -> tuple[str, ...]:
+    """Return the names of the schemas that ``tests/spec_map.py`` maps classes to."""
+    found = importlib.util.spec_from_file_location("spec_map", SPEC_MAP)
+    assert found is not None and found.loader is not None
+    module = importlib.util.module_from_spec(found)
+    found.loader.exec_module(module)
+    names: set[str] = set()
+    for target in module.MODELS.values():
+        for schema in (target,) if isinstance(target, str) else target:
+            if " " not in schema:  # not "METHOD /path", whose operation is in KEEP
+                names.add(schema.split("/", 1)[0])
+    return tuple(sorted(names))
+
 
 #: Keys removed from every OpenAPI / JSON Schema object (besides ``x-*``).
 NOISE = frozenset(
@@ -176,7 +223,9 @@ def clean(node: Any, in_name_map: bool = False) -> Any:
             continue
         if key in NOISE or key.startswith("x-"):
             continue
-        if key in DATA_KEYS:
+        if key == "required" and isinstance(value, list):
+            out[key] = list(dict.fromkeys(value))  # the document repeats some names
+        elif key in DATA_KEYS:
             out[key] = value
         else:
             out[key] = clean(value, in_name_map=key in NAME_MAPS)
@@ -252,9 +301,11 @@ def _component(components: dict[str, Any], ref: str) -> tuple[str, str, Any]:
 
 
 def trim(
-    spec: dict[str, Any], keep: tuple[tuple[str, str], ...] = KEEP
+    spec: dict[str, Any],
+    keep: tuple[tuple[str, str], ...] = KEEP,
+    schemas: tuple[str, ...] = (),
 ) -> dict[str, Any]:
-    """Return the trimmed document for the operations in *keep*."""
+    """Return the trimmed document for the operations in *keep* and the named *schemas*."""
     paths: dict[str, dict[str, Any]] = {}
     for path, method in keep:
         item = spec["paths"][path]
@@ -267,7 +318,7 @@ def trim(
         paths.setdefault(path, {})[method] = clean(operation)
 
     components: dict[str, dict[str, Any]] = {}
-    pending: list[str] = sorted(set(iter_refs(paths)))
+    pending: list[str] = sorted(set(iter_refs(paths)) | {REF_PREFIX + "schemas/" + name for name in schemas})
     seen: set[str] = set()
     while pending:
         ref = pending.pop()
@@ -317,7 +368,7 @@ def main(argv: list[str] | None = None) -> int:
     src, dest = args
     with open(src, encoding="utf-8") as fh:
         spec = yaml.load(fh, Loader=_Loader)
-    trimmed = trim(spec)
+    trimmed = trim(spec, schemas=mapped_schemas())
     with open(dest, "w", encoding="utf-8", newline="\n") as fh:
         fh.write(dumps(trimmed))
         fh.write("\n")
