@@ -378,7 +378,9 @@ def validate_headers(method: str, route_path: str, headers: Mapping[str, str]) -
         _check(_validator(pointer + "/schema"), value, f"{op} header {name!r}")
 
 
-def validate_stream(method: str, route_path: str, status: int, body: bytes) -> int:
+def validate_stream(
+    method: str, route_path: str, status: int, body: bytes, events_of: tuple[str, str] | None = None
+) -> int:
     """Check each event of a ``text/event-stream`` body against the stream event schema.
 
     Lines may end in LF, CRLF or CR; ``[DONE]`` ends the stream. An event that carries only
@@ -387,13 +389,17 @@ def validate_stream(method: str, route_path: str, status: int, body: bytes) -> i
     response schema: such a stream sends the response in pieces of the same shape, whose
     choices have a null ``finish_reason`` until the last.
 
+    :param events_of: ``(method, path)`` of the operation whose stream schema applies, for one
+        that sends another's events without documenting them (``GET /responses/{id}``).
+
     :returns: the number of events checked.
     :raises ConformanceError: if the stream is not documented or an event does not conform.
     """
     op = find_operation(method, route_path)
     pieces = False
     try:
-        pointer = _media_pointer(op, status, _EVENT_STREAM)
+        source = op if events_of is None else find_operation(*events_of)
+        pointer = _media_pointer(source, status, _EVENT_STREAM)
     except ConformanceError:
         pointer, pieces = _media_pointer(op, status, _JSON), True
     checked = 0
@@ -422,12 +428,15 @@ def validate_binary(method: str, route_path: str, status: int, media: str) -> No
     """Check that the operation documents a body of raw bytes (or text) for *status*.
 
     The document names one media type for any audio (``application/octet-stream``), so
-    any media type is accepted where a binary or string body is documented.
+    any media type is accepted where a binary or string body is documented, and any body
+    where the response is documented without content.
 
     :raises ConformanceError: if the documented body for *status* is neither.
     """
     op = find_operation(method, route_path)
     content = _documented_content(op, status)
+    if not content:
+        return  # the document does not describe this body
     for media_type, entry in content.items():
         schema = _deref(entry.get("schema", {}))
         if media_type == media or "string" in _types(schema) and media_type != _EVENT_STREAM:

@@ -40,6 +40,10 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "off_spec: the fake serves replies the spec does not describe")
 
 
+#: Operations that stream the events of another without the spec saying so.
+STREAM_EVENTS_OF = {("GET", "/responses/{response_id}"): ("POST", "/responses")}
+
+
 def check_conformance(request: RecordedRequest, replies: bool = True) -> None:
     """Validate one exchange that a built-in route answered (its reply too if *replies*)."""
     try:
@@ -59,7 +63,9 @@ def check_conformance(request: RecordedRequest, replies: bool = True) -> None:
                 item["embedding"] = [0.0]
         validate_response(request.method, request.route_path, status, body)
     elif media == "text/event-stream":
-        validate_stream(request.method, request.route_path, status, request.reply_body)
+        op = find_operation(request.method, request.route_path)
+        events_of = STREAM_EVENTS_OF.get((op.method, op.template))
+        validate_stream(request.method, request.route_path, status, request.reply_body, events_of)
     elif media == "text/plain" and request.form.get("response_format") in ("text", "srt", "vtt"):
         pass  # the spec documents only the JSON formats of a transcription or translation
     elif media and 200 <= status < 300:

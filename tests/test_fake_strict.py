@@ -168,7 +168,7 @@ def test_a_queued_reply_is_only_used_by_a_well_formed_request(
 
 def test_a_queued_reply_for_an_unknown_path_is_not_checked(fake: FakeOpenAI, http: requests.Session) -> None:
     fake.enqueue(json_reply({"ok": True}))
-    assert http.post(fake.url + "/vector_stores", json={"anything": 1}).json() == {"ok": True}
+    assert http.post(fake.url + "/no_such_resource", json={"anything": 1}).json() == {"ok": True}
     assert fake.last.off_spec is None
 
 
