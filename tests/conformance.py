@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -35,9 +35,13 @@ __all__ = [
     "find_operation",
     "load_spec",
     "operations",
+    "validate_binary",
+    "validate_headers",
     "validate_multipart",
+    "validate_query",
     "validate_request",
     "validate_response",
+    "validate_stream",
 ]
 
 #: The trimmed OpenAPI document.
@@ -50,6 +54,9 @@ _MULTIPART = "multipart/form-data"
 #: One path segment: RFC 3986 ``pchar`` characters and percent escapes.
 _SEGMENT = r"(?:[A-Za-z0-9\-._~!$&'()*+,;=:@]|%[0-9A-Fa-f]{2})+"
 _FORM_NAME = re.compile(r"^([^\[\]]+)((?:\[[^\[\]]*\])*)$")
+_EVENT_STREAM = "text/event-stream"
+#: Query parameters an Azure OpenAI deployment adds to every operation.
+_DEPLOYMENT_QUERY = ("api-version",)
 _MAX_MESSAGE = 400
 
 
@@ -300,7 +307,217 @@ def validate_multipart(
         raise ConformanceError(f"{op} multipart form: " + "; ".join(problems))
 
 
+def validate_query(method: str, route_path: str, query: Mapping[str, Sequence[str]]) -> None:
+    """Check a parsed query string against the operation's query parameters.
+
+    Names follow the bracket convention of forms (``include[]``, ``metadata[key]``); each
+    text value is read as the type its schema asks for and then checked against it. Unknown
+    names and missing required parameters are problems too.
+
+    :raises ConformanceError: listing every problem found.
+    """
+    op = find_operation(method, route_path)
+    params = _parameters(op, "query")
+    problems: list[str] = []
+    values: dict[str, Any] = {}
+    for raw, items in query.items():
+        if raw in _DEPLOYMENT_QUERY:
+            continue
+        parsed = _FORM_NAME.match(raw)
+        if parsed is None or parsed.group(1) not in params:
+            problems.append(f"unknown query parameter {raw!r}")
+            continue
+        base = parsed.group(1)
+        schema = params[base][1].get("schema", {})
+        keys = re.findall(r"\[([^\[\]]*)\]", parsed.group(2))
+        if not keys:
+            if len(items) > 1 or _array_items(schema) is not None:
+                leaf = _array_items(schema) or {}
+                values[base] = [_from_text(leaf, item) for item in items]
+            else:
+                values[base] = _from_text(schema, items[0])
+        elif keys == [""]:
+            leaf = _array_items(schema) or {}
+            values.setdefault(base, []).extend(_from_text(leaf, item) for item in items)
+        elif len(keys) == 1 and len(items) == 1:
+            leaf = _form_leaf(schema, keys) or _additional(schema) or {}
+            values.setdefault(base, {})[keys[0]] = _from_text(leaf, items[0])
+        else:
+            problems.append(f"query name {raw!r} does not fit the schema of {base!r}")
+    problems.extend(
+        f"missing required query parameter {name!r}"
+        for name, (_, param) in params.items()
+        if param.get("required") and name not in values
+    )
+    for name, value in values.items():
+        pointer = params[name][0] + "/schema"
+        for error in _validator(pointer).iter_errors(value):
+            problems.append(f"query parameter {name!r}: {_clip(error.message)}")
+    if problems:
+        raise ConformanceError(f"{op} query: " + "; ".join(problems))
+
+
+def validate_headers(method: str, route_path: str, headers: Mapping[str, str]) -> None:
+    """Check the request headers the operation defines (``in: header`` parameters).
+
+    A comma-separated value stands for an array.
+
+    :raises ConformanceError: if a defined header is missing or does not conform.
+    """
+    op = find_operation(method, route_path)
+    lowered = {k.lower(): v for k, v in headers.items()}
+    for name, (pointer, param) in _parameters(op, "header").items():
+        raw = lowered.get(name.lower())
+        if raw is None:
+            if param.get("required"):
+                raise ConformanceError(f"{op}: missing required header {name!r}")
+            continue
+        schema = param.get("schema", {})
+        items = _array_items(schema)
+        value: Any = [_from_text(items, v.strip()) for v in raw.split(",")] if items is not None else raw
+        _check(_validator(pointer + "/schema"), value, f"{op} header {name!r}")
+
+
+def validate_stream(
+    method: str, route_path: str, status: int, body: bytes, events_of: tuple[str, str] | None = None
+) -> int:
+    """Check each event of a ``text/event-stream`` body against the stream event schema.
+
+    Lines may end in LF, CRLF or CR; ``[DONE]`` ends the stream. An event that carries only
+    an ``error`` object is checked against ``ErrorResponse``. Where the document has no
+    stream for the operation (``POST /completions``), each event is checked against the JSON
+    response schema: such a stream sends the response in pieces of the same shape, whose
+    choices have a null ``finish_reason`` until the last.
+
+    :param events_of: ``(method, path)`` of the operation whose stream schema applies, for one
+        that sends another's events without documenting them (``GET /responses/{id}``).
+
+    :returns: the number of events checked.
+    :raises ConformanceError: if the stream is not documented or an event does not conform.
+    """
+    op = find_operation(method, route_path)
+    pieces = False
+    try:
+        source = op if events_of is None else find_operation(*events_of)
+        pointer = _media_pointer(source, status, _EVENT_STREAM)
+    except ConformanceError:
+        pointer, pieces = _media_pointer(op, status, _JSON), True
+    checked = 0
+    for number, data in enumerate(_sse_data(body), 1):
+        if data == "[DONE]":
+            break
+        what = f"{op} stream event {number}"
+        try:
+            event = json.loads(data)
+        except ValueError:
+            raise ConformanceError(f"{what}: not JSON: {_short(data)}") from None
+        if isinstance(event, dict) and set(event) == {"error"}:
+            _check(_validator("/components/schemas/ErrorResponse"), event, what)
+            checked += 1
+            continue
+        if pieces and isinstance(event, dict):
+            for choice in event.get("choices") or ():
+                if isinstance(choice, dict) and choice.get("finish_reason", "") is None:
+                    choice["finish_reason"] = "stop"
+        _check(_validator(pointer), event, what)
+        checked += 1
+    return checked
+
+
+def validate_binary(method: str, route_path: str, status: int, media: str) -> None:
+    """Check that the operation documents a body of raw bytes (or text) for *status*.
+
+    The document names one media type for any audio (``application/octet-stream``), so
+    any media type is accepted where a binary or string body is documented, and any body
+    where the response is documented without content.
+
+    :raises ConformanceError: if the documented body for *status* is neither.
+    """
+    op = find_operation(method, route_path)
+    content = _documented_content(op, status)
+    if not content:
+        return  # the document does not describe this body
+    for media_type, entry in content.items():
+        schema = _deref(entry.get("schema", {}))
+        if media_type == media or "string" in _types(schema) and media_type != _EVENT_STREAM:
+            return
+    documented = ", ".join(sorted(content)) or "nothing"
+    raise ConformanceError(f"{op} response {status}: {media} is not documented (only {documented})")
+
+
 # -- internals ---------------------------------------------------------------
+
+
+def _parameters(op: Operation, where: str) -> dict[str, tuple[str, Mapping[str, Any]]]:
+    """The operation's parameters in *where*, by name, with the pointer to each."""
+    found: dict[str, tuple[str, Mapping[str, Any]]] = {}
+    for i, param in enumerate(op.definition.get("parameters", ())):
+        pointer, param = _deref_pointer(f"{op.pointer}/parameters/{i}", param)
+        if param.get("in") == where:
+            found[param["name"]] = (pointer, param)
+    return found
+
+
+def _additional(schema: Mapping[str, Any]) -> Mapping[str, Any] | None:
+    for branch in _branches(schema):
+        extra = branch.get("additionalProperties")
+        if isinstance(extra, Mapping):
+            return extra
+    return None
+
+
+def _from_text(schema: Mapping[str, Any], text: str) -> Any:
+    """Read a query or header value as the JSON type *schema* asks for (text if unsure)."""
+    kinds: set[str] = set()
+    for branch in _branches(schema):
+        kinds |= _types(branch)
+    if not kinds or "string" in kinds:
+        return text
+    if "integer" in kinds and re.fullmatch(r"-?\d+", text):
+        return int(text)
+    if "number" in kinds:
+        try:
+            return float(text)
+        except ValueError:
+            return text
+    if "boolean" in kinds and text in ("true", "false"):
+        return text == "true"
+    return text
+
+
+def _documented_content(op: Operation, status: int) -> Mapping[str, Any]:
+    responses = op.definition.get("responses", {})
+    for key in (str(status), f"{status // 100}XX", "default"):
+        if key in responses:
+            response: Mapping[str, Any] = _deref(responses[key])
+            return response.get("content", {})  # type: ignore[no-any-return]
+    return {}
+
+
+def _media_pointer(op: Operation, status: int, media: str) -> str:
+    responses = op.definition.get("responses", {})
+    for key in (str(status), f"{status // 100}XX", "default"):
+        if key in responses:
+            pointer, response = _deref_pointer(f"{op.pointer}/responses/{_escape(key)}", responses[key])
+            if media in response.get("content", {}):
+                return pointer + f"/content/{_escape(media)}/schema"
+    raise ConformanceError(f"{op} response {status}: {media} is not documented")
+
+
+def _sse_data(body: bytes) -> Iterable[str]:
+    """The ``data`` of each event of an event stream (multi-line data joined)."""
+    data: list[str] = []
+    for line in re.split(r"\r\n|\r|\n", body.decode("utf-8")):
+        if not line:
+            if data:
+                yield "\n".join(data)
+            data = []
+        elif line.startswith("data:"):
+            value = line[5:]
+            data.append(value[1:] if value.startswith(" ") else value)
+    if data:
+        yield "\n".join(data)
+
 
 
 def _escape(token: str) -> str:

@@ -32,12 +32,25 @@ def check_contents(dist: str) -> None:
     (wheel,) = glob.glob(os.path.join(dist, "*.whl"))
     (sdist,) = glob.glob(os.path.join(dist, "*.tar.gz"))
     names = set(zipfile.ZipFile(wheel).namelist())
-    for name in ("openai_lite/py.typed", "openai_lite/cli.py", "openai_lite/testing/_server.py"):
+    for name in (
+        "openai_lite/py.typed",
+        "openai_lite/cli.py",
+        "openai_lite/testing/_server.py",
+        "openai_lite/testing/_spec.json",
+        "openai_lite/testing/_spec.LICENSE",
+    ):
         assert name in names, f"{name} is not in the wheel"
     entry_points = zipfile.ZipFile(wheel).read(next(n for n in names if n.endswith("entry_points.txt")))
     assert b"openai-lite = openai_lite.cli:main" in entry_points, "no openai-lite console script"
     members = {m.split("/", 1)[-1] for m in tarfile.open(sdist).getnames()}
-    for name in ("LICENSE", "README.rst", "openai_lite/py.typed", "tests/conftest.py"):
+    for name in (
+        "LICENSE",
+        "README.rst",
+        "openai_lite/py.typed",
+        "openai_lite/testing/_spec.json",
+        "openai_lite/testing/_spec.LICENSE",
+        "tests/conftest.py",
+    ):
         assert name in members, f"{name} is not in the sdist"
 
 

@@ -62,7 +62,10 @@ def test_answer_can_be_sent_back_as_a_message(fake: FakeOpenAI, session: OpenAIS
     served = json.loads(fake.last.reply_body)["choices"][0]["message"]
     follow_up = [*QUESTION, first, {"role": "user", "content": "And of Spain?"}]
 
-    assert chat.create(session, model="gpt-4o-mini", messages=follow_up).ok
+    # The spec lists no annotations on a request's assistant message; the answer goes back as it came.
+    off_spec = {FakeOpenAI.OFF_SPEC_HEADER: "1"}
+    assert chat.create(session, model="gpt-4o-mini", messages=follow_up, extra_headers=off_spec).ok
+    assert fake.last.off_spec == "Unknown parameter: 'messages[1].annotations'."
     sent = fake.last.json["messages"][1]
     # Exactly what the server sent: its explicit null included, nothing added.
     assert sent == served == {
@@ -83,7 +86,7 @@ def test_response_format_and_extras_go_over_the_wire(fake: FakeOpenAI, session: 
         stop=["\n"],
         extra_body={"custom_flag": True},
         extra_query={"trace": "on"},
-        extra_headers={"X-Trace": "1"},
+        extra_headers={"X-Trace": "1", FakeOpenAI.OFF_SPEC_HEADER: "1"},
     )
 
     json.loads(resp.data.choices[0].message.content or "")

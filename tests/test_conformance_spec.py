@@ -16,9 +16,12 @@ from conformance import (
     find_operation,
     load_spec,
     operations,
+    validate_binary,
     validate_multipart,
+    validate_query,
     validate_request,
     validate_response,
+    validate_stream,
 )
 
 TRIM_SCRIPT = Path(__file__).resolve().parent / "openapi" / "trim.py"
@@ -450,3 +453,82 @@ def test_multipart_check_of_json_operation_is_refused() -> None:
         ConformanceError, match="application/json, not multipart/form-data"
     ):
         validate_multipart("POST", "/embeddings", {"model": "m"}, set())
+
+
+# -- query strings, headers, streams and binary bodies ----------------------------------
+
+
+def test_valid_queries() -> None:
+    validate_query("GET", "/files", {"purpose": ["batch"], "limit": ["2"], "order": ["desc"]})
+    validate_query("GET", "/chat/completions", {"metadata[topic]": ["x"], "limit": ["1"]})
+    include = ["message.output_text.logprobs"]
+    validate_query("GET", "/responses/resp_1", {"include[]": include, "stream": ["true"]})
+    validate_query("GET", "/models", {"api-version": ["2024-10-21"]})
+
+
+@pytest.mark.parametrize(
+    ("path", "query", "fragment"),
+    [
+        ("/files", {"color": ["red"]}, "unknown query parameter 'color'"),
+        ("/files", {"limit": ["ten"]}, "query parameter 'limit': 'ten' is not of type 'integer'"),
+        ("/files", {"order": ["sideways"]}, "'sideways' is not one of"),
+        ("/responses/resp_1", {"stream": ["yes"]}, "query parameter 'stream'"),
+        ("/responses/resp_1", {"include[]": ["secrets"]}, "query parameter 'include'"),
+        ("/models", {"limit": ["1"]}, "unknown query parameter 'limit'"),
+    ],
+)
+def test_invalid_queries(path: str, query: dict[str, list[str]], fragment: str) -> None:
+    with pytest.raises(ConformanceError, match=fragment.replace("[", r"\[")):
+        validate_query("GET", path, query)
+
+
+def _chunk(**change: Any) -> dict[str, Any]:
+    event = {
+        "id": "chatcmpl-1",
+        "object": "chat.completion.chunk",
+        "created": 1,
+        "model": "m",
+        "choices": [{"index": 0, "delta": {"content": "Hi"}, "finish_reason": None}],
+    }
+    event.update(change)
+    return event
+
+
+@pytest.mark.parametrize("eol", ["\n", "\r\n", "\r"], ids=["lf", "crlf", "cr"])
+def test_stream_events_are_checked_one_by_one(eol: str) -> None:
+    events = [json.dumps(_chunk()), json.dumps(_chunk()), "[DONE]"]
+    body = "".join(f"data: {e}{eol}{eol}" for e in events).encode()
+    assert validate_stream("POST", "/chat/completions", 200, body) == 2
+
+    bad = f"data: {json.dumps(_chunk())}{eol}{eol}data: {json.dumps(_chunk(object='x'))}{eol}{eol}".encode()
+    with pytest.raises(ConformanceError, match="stream event 2"):
+        validate_stream("POST", "/chat/completions", 200, bad)
+
+
+def test_a_stream_error_event_is_checked_as_an_error() -> None:
+    error = {"error": {"message": "Boom.", "type": "server_error", "param": None, "code": None}}
+    assert validate_stream("POST", "/chat/completions", 200, f"data: {json.dumps(error)}\n\n".encode()) == 1
+    with pytest.raises(ConformanceError, match="stream event 1"):
+        validate_stream("POST", "/chat/completions", 200, b'data: {"error": {"message": 1}}\n\n')
+
+
+def test_a_stream_where_none_is_documented_is_checked_as_pieces_of_the_response() -> None:
+    piece = {
+        "id": "cmpl-1",
+        "object": "text_completion",
+        "created": 1,
+        "model": "m",
+        "choices": [{"text": "Hi", "index": 0, "logprobs": None, "finish_reason": None}],
+    }
+    assert validate_stream("POST", "/completions", 200, f"data: {json.dumps(piece)}\n\n".encode()) == 1
+    with pytest.raises(ConformanceError, match="stream event 1"):
+        validate_stream("POST", "/completions", 200, b'data: {"id": 1}\n\n')
+    with pytest.raises(ConformanceError, match="not JSON"):
+        validate_stream("POST", "/completions", 200, b"data: {\n\n")
+
+
+def test_binary_bodies_must_be_documented() -> None:
+    validate_binary("POST", "/audio/speech", 200, "audio/mpeg")
+    validate_binary("GET", "/files/file-1/content", 200, "application/octet-stream")
+    with pytest.raises(ConformanceError, match="audio/mpeg is not documented"):
+        validate_binary("GET", "/models", 200, "audio/mpeg")

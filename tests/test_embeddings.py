@@ -131,7 +131,6 @@ def test_error_status_is_returned_not_decoded(fake: FakeOpenAI, session: OpenAIS
     assert info.value.code == "model_not_found"
 
 
-@pytest.mark.off_spec
 def test_fake_rejects_bad_dimensions(fake: FakeOpenAI, session: OpenAISession) -> None:
     resp = embeddings.create(session, input="hi", model="m", dimensions=0)
 

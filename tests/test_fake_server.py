@@ -25,6 +25,7 @@ from openai_lite.testing import (
 KEY = "sk-fake-key"
 AUTH = {"Authorization": f"Bearer {KEY}"}
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+CHAT = {"model": "gpt-4o-mini", "messages": [{"role": "user", "content": "Hi"}]}
 
 
 @pytest.fixture
@@ -145,8 +146,10 @@ def test_chunked_body_from_requests_generator(
 
 
 def test_request_record_fields(fake: FakeOpenAI, http: requests.Session) -> None:
-    http.get(fake.url + "/files?purpose=batch&after=&x=1&x=2", headers={"X-Test": "a"})
+    with fake.off_spec():
+        http.get(fake.url + "/files?purpose=batch&after=&x=1&x=2", headers={"X-Test": "a"})
     record = fake.last
+    assert record.off_spec == "Unrecognized request argument supplied: x"
     assert record.method == "GET" and record.path == "/v1/files"
     assert record.route_path == "/files"
     assert record.query == {"purpose": ["batch"], "after": [""], "x": ["1", "2"]}
@@ -353,7 +356,7 @@ def test_enqueue_status_and_headers(fake: FakeOpenAI, http: requests.Session) ->
     assert fake.last.injected and fake.last.reply_status == 200
     assert http.get(fake.url + "/models").status_code == 200
     for _ in range(2):
-        response = http.post(fake.url + "/chat/completions", json={})
+        response = http.post(fake.url + "/chat/completions", json=CHAT)
         assert response.status_code == 429 and response.headers["Retry-After"] == "0"
         assert response.json()["error"]["type"] == "rate_limit_error"
     assert fake.last.injected and fake.last.reply_status == 429
@@ -385,8 +388,8 @@ def test_enqueue_delay(fake: FakeOpenAI, http: requests.Session) -> None:
 def test_drop_before_status(fake: FakeOpenAI, http: requests.Session) -> None:
     fake.enqueue(Reply(drop="before_status"))
     with pytest.raises(requests.exceptions.ConnectionError):
-        http.post(fake.url + "/chat/completions", json={"model": "x"})
-    assert fake.last.reply_status == 0 and fake.last.json == {"model": "x"}
+        http.post(fake.url + "/chat/completions", json=CHAT)
+    assert fake.last.reply_status == 0 and fake.last.json == CHAT
     assert http.get(fake.url + "/models").status_code == 200
 
 
@@ -434,7 +437,7 @@ def test_chunks_arrive_incrementally(fake: FakeOpenAI, http: requests.Session) -
     )
     started = time.monotonic()
     response = http.post(
-        fake.url + "/chat/completions", json={"stream": True}, stream=True
+        fake.url + "/chat/completions", json={**CHAT, "stream": True}, stream=True
     )
     assert response.headers["Transfer-Encoding"] == "chunked"
     arrivals = [

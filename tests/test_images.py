@@ -128,7 +128,6 @@ def test_generate_gpt_image_response_fields(fake: FakeOpenAI, session: OpenAISes
     assert usage.output_tokens_details.image_tokens == 50
 
 
-@pytest.mark.off_spec
 def test_generate_error_is_returned_not_raised(fake: FakeOpenAI, session: OpenAISession) -> None:
     resp = images.generate(session, prompt="p", n=11)
     assert resp.status_code == 400
@@ -271,7 +270,6 @@ def test_create_variation_bad_file_arguments(
     assert fake.requests == []
 
 
-@pytest.mark.off_spec
 def test_create_variation_error_reply(fake: FakeOpenAI, session: OpenAISession) -> None:
     resp = images.create_variation(session, image=("otter.png", PNG), response_format="xml")  # type: ignore[arg-type]
     assert resp.status_code == 400

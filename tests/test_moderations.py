@@ -116,12 +116,12 @@ def test_error_status_is_returned(fake: FakeOpenAI, session: OpenAISession) -> N
         _ = resp.data
 
 
-@pytest.mark.off_spec
 def test_fake_rejects_unknown_part_type(fake: FakeOpenAI, session: OpenAISession) -> None:
     resp = moderations.create(session, input=[{"type": "audio"}])
 
     assert resp.status_code == 400
-    assert resp.error is not None and resp.error.param == "input"
+    assert resp.error is not None and resp.error.param == "input[0].type"
+    assert resp.error.message == "Invalid value: 'audio'. Supported values are: 'image_url', 'text'."
 
 
 @pytest.mark.parametrize("bad", [b"bytes", 42, None])

@@ -152,6 +152,7 @@ def test_per_call_copy_keeps_the_class_and_the_backoff() -> None:
     ],
 )
 def test_for_tries_rejects_bad_settings_naming_them(kwargs: Dict[str, object], error: type) -> None:
+    kwargs = dict(kwargs)  # the parameters are shared by every run of the test
     name = "backoff_factor" if "backoff_factor" in kwargs else "max_retries"
     count = kwargs.pop("max_retries")
     with pytest.raises(error, match=name):

@@ -111,7 +111,6 @@ def test_speech_to_file_checks_the_path_first(
     assert fake.requests == []
 
 
-@pytest.mark.off_spec
 def test_speech_refused_by_the_fake(fake: FakeOpenAI, session: OpenAISession) -> None:
     resp = audio.speech(session, input="Hi", model="tts-1", voice="alloy", speed=9)
 

@@ -171,14 +171,13 @@ def test_stream_takes_the_parameters_of_create() -> None:
     ]
 
 
-@pytest.mark.off_spec  # an empty messages list, to get a 400
 def test_error_status_raises_at_the_call(fake: FakeOpenAI, session: OpenAISession) -> None:
     with pytest.raises(BadRequestError) as caught:
         chat.stream(session, model="gpt-4o-mini", messages=[], timeout=5)
 
     assert caught.value.status_code == 400
     assert caught.value.param == "messages"
-    assert caught.value.code == "invalid_value"
+    assert caught.value.code == "empty_array"
     assert caught.value.body["error"]["param"] == "messages"
     assert (caught.value.request_id or "").startswith("req_")
     assert fake.last.json["stream"] is True

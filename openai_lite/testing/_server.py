@@ -1,4 +1,4 @@
-"""HTTP/1.1 server core of the fake OpenAI API."""
+"""HTTP/1.1 server core of the fake OpenAI API: routing, the request queue, serving."""
 
 from __future__ import annotations
 
@@ -10,313 +10,80 @@ import json
 import os
 import re
 import socket
-import struct
 import threading
 import time
 import urllib.parse
-from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, BinaryIO, Dict, List, Optional, Tuple
+
+from ._replies import (
+    ApiError,
+    Reply,
+    _mid_body_pieces,
+    count_tokens,
+    error_body,
+    error_reply,
+    form_int,
+    invalid,
+    json_body,
+    json_reply,
+    not_found,
+    require,
+    sse_event,
+    sse_reply,
+)
+from ._validate import check_request
+from ._wire import (
+    _MAX_HEADERS,
+    Headers,
+    Part,
+    RecordedRequest,
+    _BadRequest,
+    _hard_close,
+    _parse_header_block,
+    _read_chunked,
+    _read_exact,
+    _read_line,
+    header_params,
+    media_type,
+    parse_multipart,
+)
 
 if TYPE_CHECKING:
     from typing import Self
 
     from ._ratelimit import RateLimits
 
-    HeaderPairs = List[Tuple[str, str]]
     Handler = Callable[["FakeOpenAI", "RecordedRequest", Dict[str, str]], "Reply"]
     Seeder = Callable[["FakeOpenAI"], None]
-    _StrMapping = Mapping[str, str]
-else:
-    _StrMapping = Mapping
 
-_MAX_LINE = 65536
-_MAX_HEADERS = 200
-_DROP_MODES = (None, "before_status", "mid_body", "reset")
-
-
-class Headers(_StrMapping):
-    """Case-insensitive, read-only view of an ordered list of header pairs.
-
-    Repeated headers are joined with ``", "``; :attr:`raw` keeps the pairs
-    exactly as received.
-    """
-
-    def __init__(self, raw: HeaderPairs) -> None:
-        self.raw: HeaderPairs = list(raw)
-        self._names: Dict[str, str] = {}
-        for name, _ in self.raw:
-            self._names.setdefault(name.lower(), name)
-
-    def get_all(self, name: str) -> List[str]:
-        """Return every value of the header *name*, in order."""
-        key = name.lower()
-        return [v for k, v in self.raw if k.lower() == key]
-
-    def __getitem__(self, name: str) -> str:
-        values = self.get_all(name)
-        if not values:
-            raise KeyError(name)
-        return ", ".join(values)
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._names.values())
-
-    def __len__(self) -> int:
-        return len(self._names)
-
-    def __repr__(self) -> str:
-        return f"Headers({self.raw!r})"
-
-
-@dataclass(frozen=True)
-class Part:
-    """One part of a ``multipart/form-data`` body."""
-
-    name: str
-    filename: Optional[str]
-    content_type: Optional[str]
-    data: bytes
-    headers: Headers
-
-    @property
-    def text(self) -> str:
-        """The data decoded as UTF-8 (undecodable bytes replaced)."""
-        return self.data.decode("utf-8", "replace")
-
-
-@dataclass(frozen=True)
-class RecordedRequest:
-    """A request received by the fake server, and what it was answered.
-
-    :ivar path: The path as received (percent-encoded, prefix included).
-    :ivar route_path: :attr:`path` without the server prefix.
-    :ivar json: The parsed body for JSON content types, else ``None``.
-    :ivar chunked: Whether the body came with ``Transfer-Encoding: chunked``.
-    :ivar reply_status: ``0`` if the connection was dropped before a status.
-    :ivar injected: Whether the reply came from :meth:`FakeOpenAI.enqueue`.
-    """
-
-    method: str
-    path: str
-    route_path: str
-    query: Dict[str, List[str]]
-    headers: Headers
-    body: bytes
-    json: Any
-    parts: List[Part]
-    connection_id: int
-    chunked: bool
-    reply_status: int = 0
-    reply_body: bytes = b""
-    reply_content_type: Optional[str] = None
-    injected: bool = False
-
-    @property
-    def raw_headers(self) -> HeaderPairs:
-        """The request headers in the order received."""
-        return self.headers.raw
-
-    @property
-    def text(self) -> str:
-        """The body decoded as UTF-8 (undecodable bytes replaced)."""
-        return self.body.decode("utf-8", "replace")
-
-    @property
-    def form(self) -> Dict[str, str]:
-        """Last value of each non-file multipart field, by name."""
-        return {p.name: p.text for p in self.parts if p.filename is None}
-
-    @property
-    def files(self) -> Dict[str, Part]:
-        """Last file part of each multipart field, by name."""
-        return {p.name: p for p in self.parts if p.filename is not None}
-
-
-@dataclass
-class Reply:
-    """A response to send, possibly with a scripted fault.
-
-    :ivar chunks: If set, sent with ``Transfer-Encoding: chunked``, one write
-        per (non-empty) chunk, instead of :attr:`body`.
-    :ivar chunk_delay: Seconds to sleep between chunks.
-    :ivar delay: Seconds to sleep before the status line.
-    :ivar drop: ``"before_status"`` closes the connection without answering;
-        ``"mid_body"`` announces the full length but sends half the body (or
-        half the chunks) and closes; ``"reset"`` closes with a TCP reset.
-    :ivar content_type: Sent as ``Content-Type`` unless :attr:`headers` has one.
-    """
-
-    status: int = 200
-    headers: Dict[str, str] | HeaderPairs = field(default_factory=dict)
-    body: bytes = b""
-    chunks: Optional[List[bytes]] = None
-    chunk_delay: float = 0.0
-    delay: float = 0.0
-    drop: Optional[str] = None
-    content_type: Optional[str] = None
-
-    def __post_init__(self) -> None:
-        if self.drop not in _DROP_MODES:
-            raise ValueError(f"unknown drop mode: {self.drop!r}")
-
-    def header_pairs(self) -> HeaderPairs:
-        """The headers as a list of pairs, with ``Content-Type`` added."""
-        items = self.headers.items() if isinstance(self.headers, dict) else self.headers
-        pairs = [(str(k), str(v)) for k, v in items]
-        if self.content_type and not any(k.lower() == "content-type" for k, _ in pairs):
-            pairs.append(("Content-Type", self.content_type))
-        return pairs
-
-    @property
-    def full_body(self) -> bytes:
-        """The whole body: :attr:`body`, or the chunks joined."""
-        return b"".join(self.chunks) if self.chunks is not None else self.body
-
-
-def json_reply(
-    obj: Any, status: int = 200, headers: Optional[Dict[str, str]] = None
-) -> Reply:
-    """Build a JSON :class:`Reply`."""
-    body = json.dumps(obj).encode("utf-8")
-    return Reply(status, dict(headers or {}), body, content_type="application/json")
-
-
-def error_body(
-    message: str,
-    *,
-    type: str = "invalid_request_error",
-    param: Optional[str] = None,
-    code: Optional[str] = None,
-) -> Dict[str, Any]:
-    """Build an OpenAI error object."""
-    return {"error": {"message": message, "type": type, "param": param, "code": code}}
-
-
-def error_reply(
-    status: int,
-    message: str,
-    *,
-    type: str = "invalid_request_error",
-    param: Optional[str] = None,
-    code: Optional[str] = None,
-    headers: Optional[Dict[str, str]] = None,
-) -> Reply:
-    """Build a :class:`Reply` carrying an OpenAI error body."""
-    obj = error_body(message, type=type, param=param, code=code)
-    return json_reply(obj, status, headers)
-
-
-def sse_event(obj: Any) -> bytes:
-    """Encode one server-sent event whose data is *obj* as compact JSON."""
-    return b"data: " + json.dumps(obj, separators=(",", ":")).encode("utf-8") + b"\n\n"
-
-
-def sse_reply(
-    events: List[Any],
-    *,
-    done: bool = True,
-    split: Optional[int] = None,
-    chunk_delay: float = 0.0,
-    drop: Optional[str] = None,
-    headers: Optional[Dict[str, str]] = None,
-) -> Reply:
-    """Build a chunked ``text/event-stream`` :class:`Reply`.
-
-    An item of *events* that is bytes or str is sent as it is (its lines and the blank
-    line that ends it); any other item is sent as ``data: <json>`` and a blank line.
-    *done* adds ``data: [DONE]``. Each event goes in its own HTTP chunk, unless *split*
-    cuts the whole stream into chunks of that many bytes.
-    """
-    pieces = [
-        e if isinstance(e, bytes) else e.encode("utf-8") if isinstance(e, str) else sse_event(e)
-        for e in events
-    ]
-    if done:
-        pieces.append(b"data: [DONE]\n\n")
-    if split is not None:
-        whole = b"".join(pieces)
-        pieces = [whole[i : i + split] for i in range(0, len(whole), split)]
-    return Reply(
-        200,
-        dict(headers or {}),
-        chunks=pieces,
-        chunk_delay=chunk_delay,
-        drop=drop,
-        content_type="text/event-stream",
-    )
-
-
-class ApiError(Exception):
-    """Raised by a route handler to answer with an OpenAI error body."""
-
-    def __init__(
-        self,
-        status: int,
-        message: str,
-        *,
-        type: str = "invalid_request_error",
-        param: Optional[str] = None,
-        code: Optional[str] = None,
-    ) -> None:
-        super().__init__(message)
-        self.reply = error_reply(status, message, type=type, param=param, code=code)
-
-
-def json_body(request: RecordedRequest) -> Dict[str, Any]:
-    """Return the request's JSON object body, or raise a 400 :class:`ApiError`."""
-    if not isinstance(request.json, dict):
-        raise ApiError(
-            400,
-            "We could not parse the JSON body of your request. (HINT: This likely "
-            "means you aren't using your HTTP library correctly. The OpenAI API "
-            "expects a JSON payload, but what was sent was not valid JSON.)",
-        )
-    return request.json
-
-
-def require(body: Mapping[str, Any], name: str, kind: type = str) -> Any:
-    """Return ``body[name]``, or raise a 400 :class:`ApiError` if missing or mistyped."""
-    if name not in body or body[name] is None or body[name] == "":
-        raise ApiError(
-            400,
-            f"Missing required parameter: '{name}'.",
-            param=name,
-            code="missing_required_parameter",
-        )
-    value = body[name]
-    if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
-        raise invalid(name, f"expected {kind.__name__}")
-    return value
-
-
-def invalid(name: str, why: str) -> ApiError:
-    """Build a 400 :class:`ApiError` for an invalid parameter."""
-    return ApiError(
-        400, f"Invalid value for '{name}': {why}.", param=name, code="invalid_value"
-    )
-
-
-def not_found(what: str, ident: str, param: str, code: Optional[str] = None) -> ApiError:
-    """Build a 404 :class:`ApiError` for an unknown object id."""
-    return ApiError(404, f"No such {what}: {ident}", param=param, code=code)
-
-
-def count_tokens(text: str) -> int:
-    """A crude, deterministic token count: the number of words."""
-    return len(text.split())
-
-
-def form_int(request: RecordedRequest, name: str, default: int) -> int:
-    """Return an integer multipart field, or raise a 400 :class:`ApiError`."""
-    raw = request.form.get(name)
-    if raw is None or raw == "":
-        return default
-    try:
-        return int(raw)
-    except ValueError:
-        raise invalid(name, "expected an integer") from None
-
+__all__ = [
+    "ApiError",
+    "FakeOpenAI",
+    "Headers",
+    "Part",
+    "RecordedRequest",
+    "Reply",
+    "builtin_route",
+    "builtin_seed",
+    "compile_pattern",
+    "count_tokens",
+    "error_body",
+    "error_reply",
+    "form_int",
+    "header_params",
+    "invalid",
+    "json_body",
+    "json_reply",
+    "media_type",
+    "not_found",
+    "parse_multipart",
+    "require",
+    "sse_event",
+    "sse_reply",
+]
 
 class _Route:
     def __init__(self, method: str, pattern: str, handler: Handler) -> None:
@@ -374,120 +141,6 @@ class _Queued:
         return self.path is None or self.path.match(route_path) is not None
 
 
-# ---------------------------------------------------------------------------
-# Parsing
-
-
-class _BadRequest(Exception):
-    pass
-
-
-def media_type(content_type: Optional[str]) -> str:
-    """Return the lower-cased media type of a ``Content-Type`` value."""
-    return (content_type or "").split(";", 1)[0].strip().lower()
-
-
-_PARAM_RE = re.compile(r';\s*([^\s=;]+)\s*=\s*("(?:[^"\\]|\\.)*"|[^;]*)')
-
-
-def header_params(value: str) -> Dict[str, str]:
-    """Parse the ``; key=value`` parameters of a header, unquoting values."""
-    params: Dict[str, str] = {}
-    for key, raw in _PARAM_RE.findall(value):
-        raw = raw.strip()
-        if raw.startswith('"') and raw.endswith('"') and len(raw) >= 2:
-            raw = re.sub(r"\\(.)", r"\1", raw[1:-1])
-        params[key.lower()] = raw
-    return params
-
-
-def _parse_header_block(lines: List[bytes]) -> HeaderPairs:
-    pairs: HeaderPairs = []
-    for line in lines:
-        name, sep, value = line.decode("latin-1").partition(":")
-        if not sep or not name.strip():
-            raise _BadRequest("malformed header line")
-        pairs.append((name.strip(), value.strip()))
-    return pairs
-
-
-def parse_multipart(body: bytes, content_type: str) -> List[Part]:
-    """Parse a ``multipart/form-data`` body; return ``[]`` if it is malformed."""
-    boundary = header_params(content_type).get("boundary")
-    if not boundary:
-        return []
-    delim = b"--" + boundary.encode("latin-1")
-    start = body.find(delim)
-    if start < 0:
-        return []
-    parts: List[Part] = []
-    pos = start + len(delim)
-    while not body.startswith(b"--", pos):
-        end = body.find(b"\r\n" + delim, pos)
-        if end < 0:
-            return []
-        segment = body[pos:end].lstrip(b" \t")
-        part = _parse_part(segment[2:] if segment.startswith(b"\r\n") else segment)
-        if part is not None:
-            parts.append(part)
-        pos = end + 2 + len(delim)
-    return parts
-
-
-def _parse_part(raw: bytes) -> Optional[Part]:
-    head, sep, data = raw.partition(b"\r\n\r\n")
-    if not sep:
-        return None
-    try:
-        headers = Headers(_parse_header_block(head.split(b"\r\n")))
-    except _BadRequest:
-        return None
-    params = header_params(headers.get("Content-Disposition", ""))
-    if "name" not in params:
-        return None
-    filename = params.get("filename")
-    if "filename*" in params:
-        charset, _, encoded = params["filename*"].partition("''")
-        filename = urllib.parse.unquote(encoded, encoding=charset or "utf-8")
-    name = params["name"]
-    return Part(name, filename, headers.get("Content-Type"), data, headers)
-
-
-def _read_line(rfile: BinaryIO) -> bytes:
-    line = rfile.readline(_MAX_LINE + 1)
-    if len(line) > _MAX_LINE:
-        raise _BadRequest("line too long")
-    return line
-
-
-def _read_exact(rfile: BinaryIO, n: int) -> bytes:
-    data = rfile.read(n)
-    if len(data) < n:
-        raise _BadRequest("connection closed in the body")
-    return data
-
-
-def _read_chunked(rfile: BinaryIO) -> bytes:
-    out: List[bytes] = []
-    while True:
-        line = _read_line(rfile)
-        try:
-            size = int(line.split(b";", 1)[0].strip(), 16)
-        except ValueError:
-            raise _BadRequest("bad chunk size") from None
-        if size == 0:
-            break
-        out.append(_read_exact(rfile, size))
-        _read_line(rfile)
-    while _read_line(rfile).strip():  # trailers
-        pass
-    return b"".join(out)
-
-
-# ---------------------------------------------------------------------------
-# Server
-
-
 class FakeOpenAI:
     """A fake OpenAI API served over real HTTP/1.1 on a local port.
 
@@ -496,11 +149,23 @@ class FakeOpenAI:
     (:attr:`models`, :attr:`files`, :attr:`file_contents`,
     :attr:`fine_tuning_jobs`) may be read or changed under it too.
 
+    Every request that calls an operation of the API is checked against the API's request
+    schemas first (types, enums, required and unknown parameters, query parameters and form
+    fields), and one that breaks them is answered with the API's own 400 error, naming the
+    parameter. A queued reply is only used by a well-formed request. To send something
+    off-spec on purpose, use :meth:`off_spec`, send the header :attr:`OFF_SPEC_HEADER`
+    with a call, or construct the server with ``strict=False``: the request is then served
+    and :attr:`RecordedRequest.off_spec` says what was wrong with it.
+
     :param prefix: Path prefix of every route, e.g. ``"/v1"`` or ``""``.
     :param port: ``0`` picks a free port.
+    :param strict: Refuse requests that break the API's request schemas.
     """
 
     organization_id = "org-acme"
+    #: A request header that lets one off-spec request through (any value). The library
+    #: never sends it by itself: pass it with ``extra_headers``.
+    OFF_SPEC_HEADER = "X-Fake-Off-Spec"
 
     def __init__(
         self,
@@ -509,8 +174,15 @@ class FakeOpenAI:
         prefix: str = "/v1",
         host: str = "127.0.0.1",
         port: int = 0,
+        strict: bool = True,
     ) -> None:
         self.api_key = api_key
+        #: Whether requests that break the API's request schemas are refused.
+        self.strict = strict
+        #: Every request recorded since the server was created, in order; unlike
+        #: :attr:`requests`, :meth:`reset` does not clear it.
+        self.history: List[RecordedRequest] = []
+        self._sse_line_ending = "\n"
         self.prefix = "/" + prefix.strip("/") if prefix.strip("/") else ""
         self.host = host
         self.port = port
@@ -663,6 +335,29 @@ class FakeOpenAI:
         with self._meta_lock:
             self._queue.append(_Queued(reply, times, regex, upper))
 
+    @property
+    def sse_line_ending(self) -> str:
+        """The line ending of every ``text/event-stream`` reply: ``"\\n"`` (the default),
+        ``"\\r\\n"`` or ``"\\r"``; each ``\\n`` of the reply is replaced when it is sent."""
+        return self._sse_line_ending
+
+    @sse_line_ending.setter
+    def sse_line_ending(self, value: str) -> None:
+        if value not in ("\n", "\r\n", "\r"):
+            raise ValueError(f"sse_line_ending must be \\n, \\r\\n or \\r, not {value!r}")
+        self._sse_line_ending = value
+
+    @contextmanager
+    def off_spec(self) -> Iterator[None]:
+        """Serve requests that break the API's request schemas while the block runs."""
+        with self._meta_lock:
+            before, self.strict = self.strict, False
+        try:
+            yield
+        finally:
+            with self._meta_lock:
+                self.strict = before
+
     def route(self, method: str, pattern: str) -> Callable[[Handler], Handler]:
         """Register a handler ``(fake, request, params) -> Reply`` on this instance.
 
@@ -753,7 +448,8 @@ class FakeOpenAI:
         if parsed is None:
             return False, False
         request, keep_alive = parsed
-        reply, injected = self._dispatch(request)
+        request, reply, injected = self._dispatch(request)
+        reply = self._frame_events(reply)
         self._record(request, reply, injected)
         if reply.delay and self._stopped.wait(reply.delay):
             return False, False
@@ -770,6 +466,7 @@ class FakeOpenAI:
             line = _read_line(rfile)
         if not line:
             return None
+        received_at = time.monotonic()
         words = line.decode("latin-1").split()
         if len(words) != 3 or not words[2].startswith("HTTP/"):
             raise _BadRequest("malformed request line")
@@ -801,7 +498,7 @@ class FakeOpenAI:
                 raise _BadRequest("bad Content-Length") from None
             body = _read_exact(rfile, length) if length > 0 else b""
         request = self._build_request(method, target, headers, body, conn_id, chunked)
-        return request, keep_alive
+        return dataclasses.replace(request, received_at=received_at), keep_alive
 
     def _build_request(
         self,
@@ -845,16 +542,23 @@ class FakeOpenAI:
             chunked=chunked,
         )
 
-    def _dispatch(self, request: RecordedRequest) -> Tuple[Reply, bool]:
+    def _dispatch(self, request: RecordedRequest) -> Tuple[RecordedRequest, Reply, bool]:
+        refusal = check_request(request)
+        if refusal is not None:
+            request = dataclasses.replace(request, off_spec=str(refusal))
+            if not self.strict or self.OFF_SPEC_HEADER in request.headers:
+                refusal = None
         with self._meta_lock:
             for i, queued in enumerate(self._queue):
                 if queued.matches(request.method, request.route_path):
+                    if refusal is not None:
+                        return request, refusal.reply, False
                     queued.times -= 1
                     if queued.times <= 0:
                         del self._queue[i]
-                    return queued.reply, True
+                    return request, queued.reply, True
         if request.headers.get("Authorization", "") != "Bearer " + self.api_key:
-            return error_reply(
+            return request, error_reply(
                 401, "Incorrect API key provided.", code="invalid_api_key"
             ), False
         allowed: List[str] = []
@@ -865,14 +569,26 @@ class FakeOpenAI:
             if route.method != request.method:
                 allowed.append(route.method)
                 continue
+            if refusal is not None:
+                return request, refusal.reply, False
             call = functools.partial(self._call, route.handler, request, params)
-            return (self.rate_limits.admit(request, call) if self.rate_limits else call()), False
+            return request, (self.rate_limits.admit(request, call) if self.rate_limits else call()), False
         if allowed:
             message = f"Method {request.method} not allowed on {request.path}."
             reply = error_reply(405, message, headers={"Allow": ", ".join(allowed)})
-            return reply, False
+            return request, reply, False
         message = f"Invalid URL ({request.method} {request.path})"
-        return error_reply(404, message), False
+        return request, error_reply(404, message), False
+
+    def _frame_events(self, reply: Reply) -> Reply:
+        """*reply* with its event-stream lines ended by :attr:`sse_line_ending`."""
+        ending = self._sse_line_ending.encode("ascii")
+        event_stream = media_type(Headers(reply.header_pairs()).get("Content-Type")) == "text/event-stream"
+        if ending == b"\n" or not event_stream:
+            return reply
+        if reply.chunks is not None:
+            return dataclasses.replace(reply, chunks=[c.replace(b"\n", ending) for c in reply.chunks])
+        return dataclasses.replace(reply, body=reply.body.replace(b"\n", ending))
 
     def _call(
         self, handler: Handler, request: RecordedRequest, params: Dict[str, str]
@@ -889,9 +605,10 @@ class FakeOpenAI:
 
     def _record(self, request: RecordedRequest, reply: Reply, injected: bool) -> None:
         status, body = reply.status, reply.full_body
-        ctype: Optional[str] = Headers(reply.header_pairs()).get("Content-Type")
+        headers: Optional[Headers] = Headers(reply.header_pairs())
+        ctype = headers.get("Content-Type") if headers is not None else None
         if reply.drop in ("before_status", "reset"):
-            status, body, ctype = 0, b"", None
+            status, body, ctype, headers = 0, b"", None, None
         elif reply.drop == "mid_body":
             body = b"".join(_mid_body_pieces(reply))
         record = dataclasses.replace(
@@ -899,10 +616,12 @@ class FakeOpenAI:
             reply_status=status,
             reply_body=body,
             reply_content_type=ctype,
+            reply_headers=headers,
             injected=injected,
         )
         with self._meta_lock:
             self.requests.append(record)
+            self.history.append(record)
 
     def _send(self, sock: socket.socket, reply: Reply, keep_alive: bool) -> bool:
         """Write *reply*; return False if the connection must be closed."""
@@ -944,22 +663,3 @@ class FakeOpenAI:
             return False
         sock.sendall(b"0\r\n\r\n")
         return True
-
-
-def _mid_body_pieces(reply: Reply) -> List[bytes]:
-    """What a ``mid_body`` drop sends: half the body, or half the chunks."""
-    if reply.chunks is not None:
-        return reply.chunks[: len(reply.chunks) // 2]
-    return [reply.body[: len(reply.body) // 2]]
-
-
-def _hard_close(sock: socket.socket, reset: bool = False) -> None:
-    try:
-        if reset:
-            linger = struct.pack("hh" if os.name == "nt" else "ii", 1, 0)
-            sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, linger)
-        else:
-            sock.shutdown(socket.SHUT_RDWR)
-    except OSError:
-        pass
-    sock.close()
