@@ -25,6 +25,7 @@ from typing import (
     Sequence,
     Tuple,
     Union,
+    cast,
     overload,
 )
 from urllib.parse import quote
@@ -385,7 +386,7 @@ def _send(
     try:
         prepared = session.prepare_request(
             requests.Request(
-                method, base + path, headers=headers, params=_query(params), data=data, auth=auth
+                method, base + path, headers=cast(Any, headers), params=_query(params), data=data, auth=auth
             )
         )
     except (requests.RequestException, LocationParseError, ValueError, UnicodeError) as exc:
@@ -394,7 +395,7 @@ def _send(
         raise OpenAIError(f"The request could not be built: {exc}") from None
     if max_retries is not None:
         prepared.openai_max_retries = max_retries  # type: ignore[attr-defined]
-    settings = session.merge_environment_settings(prepared.url, {}, stream, None, None)
+    settings = session.merge_environment_settings(prepared.url or "", {}, stream, None, None)
     if not settings.get("verify") and session.verify is not False:
         # requests < 2.32 turns verification off for CURL_CA_BUNDLE="": only the session may.
         settings["verify"] = session.verify or True

@@ -11,6 +11,7 @@ from typing import Any, Callable, Dict, Mapping, Optional, Tuple, Union
 from urllib.parse import urljoin, urlsplit
 
 import requests
+from requests.__version__ import __version__ as _requests_version
 from requests.adapters import HTTPAdapter
 from requests.auth import AuthBase
 from requests.exceptions import InvalidURL
@@ -39,7 +40,7 @@ Timeout = Union[None, float, Tuple[float, float], Tuple[float, None]]
 _ENV_ONLY_PROXIES = sys.platform != "darwin" and os.name != "nt"
 
 #: True where requests (< 2.29) writes a chunked body over a bare connection, with no timeout.
-_CHUNKED_WITHOUT_TIMEOUT = tuple(int(p) for p in requests.__version__.split(".")[:2]) < (2, 29)
+_CHUNKED_WITHOUT_TIMEOUT = tuple(int(p) for p in _requests_version.split(".")[:2]) < (2, 29)
 
 
 def check_key(key: Any) -> str:
@@ -208,11 +209,11 @@ class RetryingAdapter(HTTPAdapter):
         errors come out as they are, not as requests' own: the caller maps both.
         """
         try:
-            conn: Any = self.get_connection(request.url or "", proxies)
+            conn: Any = self.get_connection(request.url or "", None if proxies is None else dict(proxies))
         except LocationValueError as exc:
             raise InvalidURL(exc, request=request) from exc
-        self.cert_verify(conn, request.url, verify, cert)  # type: ignore[no-untyped-call]
-        url = self.request_url(request, proxies)
+        self.cert_verify(conn, request.url or "", verify, cert)  # type: ignore[no-untyped-call, unused-ignore]
+        url = self.request_url(request, None if proxies is None else dict(proxies))
         self.add_headers(request, stream=stream, timeout=timeout, verify=verify, cert=cert, proxies=proxies)
         if isinstance(timeout, tuple):
             if len(timeout) != 2:
@@ -237,7 +238,7 @@ class RetryingAdapter(HTTPAdapter):
 
     def __setstate__(self, state: Dict[str, Any]) -> None:
         self._local = threading.local()
-        super().__setstate__(state)  # type: ignore[misc]
+        super().__setstate__(state)  # type: ignore[misc, unused-ignore]
 
 
 class OpenAISession(requests.Session):
@@ -419,7 +420,7 @@ class OpenAISession(requests.Session):
 
     def __setstate__(self, state: Dict[str, Any]) -> None:
         # The key is not pickled; an unpickled session reads OPENAI_API_KEY again.
-        super().__setstate__(state)  # type: ignore[misc]
+        super().__setstate__(state)  # type: ignore[misc, unused-ignore]
         self.__dict__.setdefault("deadline", None)
         key = os.environ.get("OPENAI_API_KEY")
         self._api_key = _Secret(key) if key else None

@@ -155,11 +155,11 @@ class AzureOpenAISession(OpenAISession):
     def rebuild_auth(self, prepared_request: requests.PreparedRequest, response: requests.Response) -> None:
         """Drop the ``api-key`` header on a redirect to another host, as requests drops ``Authorization``."""
         url = response.request.url or ""
-        if "api-key" in prepared_request.headers and self.should_strip_auth(  # type: ignore[no-untyped-call]
+        if "api-key" in prepared_request.headers and self.should_strip_auth(  # type: ignore[no-untyped-call, unused-ignore]
             url, prepared_request.url or ""
         ):
             del prepared_request.headers["api-key"]
-        super().rebuild_auth(prepared_request, response)  # type: ignore[no-untyped-call]
+        super().rebuild_auth(prepared_request, response)  # type: ignore[no-untyped-call, unused-ignore]
 
     def __repr__(self) -> str:
         return (
