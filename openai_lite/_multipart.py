@@ -14,8 +14,6 @@ import io
 import json
 import math
 import os
-import shutil
-import tempfile
 import uuid
 from typing import IO, Any, Callable, Iterator, List, Optional, Sequence, Tuple, Union, cast
 
@@ -100,6 +98,9 @@ class FilePart:
             if self._fileobj is not None:
                 self._fileobj.seek(self._start)
             return
+        import shutil  # rare: imported here, so that importing the package stays cheap
+        import tempfile
+
         spool = tempfile.SpooledTemporaryFile(max_size=SPOOL_IN_MEMORY)
         spool.write(first)
         shutil.copyfileobj(stream, spool, _BLOCK)
