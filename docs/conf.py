@@ -45,11 +45,13 @@ nitpick_ignore_regex = [
     (r"py:class", r"(AttributeValue|FileStatus|MemoryLimit)"),
     (r"py:attr", r"(requests|raw)"),
     (r"py:func", r"time\.monotonic"),
-    (r"py:class", r"(Tool|Voice|AudioFormat|Prompt|ResponseStreamEvent|ResponseOtherEvent|PreparedRequest|Retry)"),
+    (r"py:class", r"(Tool|Voice|AudioFormat|Prompt|ResponseStreamEvent|ResponseOtherEvent)"),
+    (r"py:class", r"(PreparedRequest|Retry)"),
     (r"py:class", r"(urllib3 Timeout object|APIStreamError)"),
     (r"py:data", r"DRAIN_ON_CLOSE"),
     (r"py:mod", r"openai_lite\._errors"),
-    (r"py:class", r"(NoneType|ellipsis|Purpose|FileInput|Handler|HeaderPairs|Seeder|Payload|Event|Order|Dict\[str)"),
+    (r"py:class", r"(NoneType|ellipsis|Purpose|FileInput|Handler|HeaderPairs|Seeder|Payload|Event)"),
+    (r"py:class", r"(Order|Dict\[str)"),
     # FakeOpenAI's state, described in its docstring rather than documented one by one.
     (r"py:attr", r"(lock|models|files|file_contents|fine_tuning_jobs|clock)"),
     # The standard library and typing (the docs build offline, without intersphinx).
