@@ -415,6 +415,13 @@ def _send(
         if _timed_out(exc):
             raise APITimeoutError(f"Request timed out: {exc}") from exc
         raise APIConnectionError(f"Connection error: {exc}") from exc
+    except (ValueError, UnicodeError) as exc:
+        _redact(prepared)
+        _scrub_frames(exc)
+        if not _in_redirect(exc):
+            raise
+        # A plain Session follows redirects itself; requests lets a bad Location escape raw.
+        raise APIConnectionError(f"The server redirected to a URL that cannot be followed: {exc}") from exc
     except BaseException as exc:
         _redact(prepared)
         _scrub_frames(exc)
@@ -431,6 +438,16 @@ def _send(
     elif not 200 <= resp.status_code < 300:
         _read_error_body(resp)
     return _wrap(resp, into)
+
+
+def _in_redirect(exc: BaseException) -> bool:
+    """Tell whether *exc* was raised while requests followed a redirect."""
+    tb = exc.__traceback__
+    while tb is not None:
+        if tb.tb_frame.f_code.co_name in ("resolve_redirects", "get_redirect_target", "rebuild_auth"):
+            return True
+        tb = tb.tb_next
+    return False
 
 
 #: How much of an error body a ``stream=True`` call reads; the rest is not waited for.

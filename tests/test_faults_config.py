@@ -218,6 +218,22 @@ def test_redirect_to_a_malformed_location_returns_the_3xx(location: str) -> None
     assert len(server.requests) == 1
 
 
+@pytest.mark.parametrize("location", ["http://[::1/x", "http://127.0.0.1:99999/x", "http://127.0.0.1:port/x"])
+def test_redirect_to_a_malformed_location_with_a_plain_session_is_an_openai_error(
+    monkeypatch: pytest.MonkeyPatch, location: str
+) -> None:
+    reply = http_response(302, b"", {"Location": location})
+    with RawServer(answer_each([reply, reply])) as server:
+        monkeypatch.setenv("OPENAI_API_KEY", KEY)
+        monkeypatch.setenv("OPENAI_BASE_URL", server.url)
+        try:
+            resp = models.retrieve(requests.Session(), "gpt-4o")
+        except OpenAIError as exc:
+            assert isinstance(exc, APIConnectionError) and KEY not in str(exc)
+        else:  # requests followed nothing it could not parse: the 3xx comes back
+            assert resp.status_code == 302
+
+
 # ---------------------------------------------------------------------------
 # Header values
 
