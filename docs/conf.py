@@ -15,6 +15,9 @@ sys.path.insert(0, HERE)
 
 from openai_lite import __version__  # noqa: E402
 
+# The chart is drawn into _static when the build starts; the folder holds nothing else.
+os.makedirs(os.path.join(HERE, "_static"), exist_ok=True)
+
 project = "openai_lite"
 author = "the openai_lite authors"
 copyright = "the openai_lite authors; MIT licence"
