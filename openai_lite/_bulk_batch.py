@@ -14,7 +14,7 @@ import re
 import shutil
 import time
 import uuid
-from typing import Any, Callable, Dict, Iterable, Iterator, List, Mapping, Optional, Tuple, Union
+from typing import Any, Dict, Iterable, Iterator, List, Mapping, Optional, Tuple, Union
 
 import requests
 
@@ -22,6 +22,7 @@ from . import batches, files
 from ._bulk_state import job_dir, sync_dir, write_state
 from ._errors import OpenAIError
 from ._pagination import paginate
+from ._polling import poll_after
 
 __all__ = [
     "new_state",
@@ -302,9 +303,8 @@ def refresh(session: requests.Session, state: State, state_path: Optional[str]) 
         resp = batches.retrieve(session, part["batch_id"])
         before = part["status"]
         _record_batch(part, resp.data)
-        raw = resp.headers.get("openai-poll-after-ms")
-        if raw is not None and raw.strip().isdigit():
-            after = int(raw) / 1000.0
+        after = poll_after(resp.headers, -1.0)
+        if after >= 0:
             hint = after if hint is None else min(hint, after)
         if state_path is not None and part["status"] != before and part["status"] in ENDED:
             write_state(state_path, state)
@@ -463,11 +463,6 @@ def rows(session: requests.Session, state_path: str, state: State) -> Iterator[R
             if part["round"] < last and retryable(row[1]):
                 continue  # tried again in the next round; its result comes from there
             yield row
-
-
-def check_lines(progress: Optional[Callable[..., Any]]) -> None:
-    if progress is not None and not callable(progress):
-        raise TypeError(f"progress must be a callable, not {progress!r}")
 
 
 def unfinished(state: State) -> bool:

@@ -15,6 +15,7 @@ from typing import Any, Callable, Deque, Dict, Iterable, Iterator, Mapping, Opti
 
 import requests
 
+from ._bulk_batch import retryable
 from ._errors import APIConnectionError, APIStatusError, OpenAIError
 from ._multipart import Progress
 from ._ratelimit import Pacer, _Stopped, estimate_prompt_tokens
@@ -23,7 +24,6 @@ from ._session import OpenAISession
 
 __all__ = ["MapResult", "map"]
 
-_RETRY_STATUSES = (408, 409, 429)
 
 
 @dataclass(frozen=True)
@@ -261,7 +261,7 @@ def _call_one(
         )
         if response.ok:
             return MapResult(index, item, response, None)
-        if (status in _RETRY_STATUSES or status >= 500) and attempt < max_attempts:
+        if retryable(status) and attempt < max_attempts:
             if status != 429:
                 time.sleep(min(0.5 * 2 ** (attempt - 1), 8.0))
             continue

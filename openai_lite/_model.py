@@ -28,7 +28,6 @@ from typing import (
     Any,
     Callable,
     Dict,
-    FrozenSet,
     List,
     Literal,
     Mapping,
@@ -43,7 +42,7 @@ from typing import (
     get_type_hints,
 )
 
-__all__ = ["Model", "JSONObject", "DecodeError", "json_name", "decoder_for", "encode"]
+__all__ = ["Model", "JSONObject", "DecodeError", "json_name", "json_key", "decoder_for", "encode"]
 
 M = TypeVar("M", bound="Model")
 Converter = Optional[Callable[[Any], Any]]
@@ -61,6 +60,12 @@ def json_name(name: str) -> Dict[str, Any]:
     The metadata is the one dataclasses-json reads, so its schema uses the same key.
     """
     return {"dataclasses_json": {"letter_case": lambda _field, _key=name: _key}}
+
+
+def json_key(field: dataclasses.Field[Any]) -> str:
+    """The JSON key of a dataclass field: its name, or the one :func:`json_name` gives it."""
+    rename = field.metadata.get("dataclasses_json", {}).get("letter_case")
+    return str(rename(field.name)) if rename else field.name
 
 
 class Model:
@@ -157,8 +162,9 @@ def _wrap(value: Any) -> Any:
     return value
 
 
-# What encode needs of a class: (JSON key, attribute, default) of each field, and the keys.
-Layout = Tuple[List[Tuple[str, str, Any]], FrozenSet[str]]
+# What encode needs of a class: (JSON key, attribute, default) of each field, and the
+# attribute of each JSON key.
+Layout = Tuple[List[Tuple[str, str, Any]], Dict[str, str]]
 _layouts: Dict[type, Layout] = {}
 
 
@@ -169,24 +175,22 @@ def _layout(cls: type) -> Layout:
         if dataclasses.is_dataclass(cls):
             for f in dataclasses.fields(cls):
                 if f.init:
-                    rename = f.metadata.get("dataclasses_json", {}).get("letter_case")
                     default = f.default
                     if f.default_factory is not dataclasses.MISSING:
                         default = f.default_factory()
-                    fields.append((rename(f.name) if rename else f.name, f.name, default))
-        found = _layouts[cls] = (fields, frozenset(key for key, _, _ in fields))
+                    fields.append((json_key(f), f.name, default))
+        found = _layouts[cls] = (fields, {key: attr for key, attr, _ in fields})
     return found
 
 
 def encode(obj: Model) -> Dict[str, Any]:
     """Return *obj* as a JSON object; see :meth:`Model.to_dict`."""
-    fields, _ = _layout(type(obj))
+    fields, attrs = _layout(type(obj))
     state = obj.__dict__
     raw: Optional[Dict[str, Any]] = state.get("_json")
     extra: Optional[Dict[str, Any]] = state.get("_extra")
     out: Dict[str, Any] = {}
     if raw is not None:
-        attrs = _attrs(type(obj))
         for key, value in raw.items():
             attr = attrs.get(key)
             if attr is not None:
@@ -206,16 +210,6 @@ def encode(obj: Model) -> Dict[str, Any]:
             if key not in out:
                 out[key] = value
     return out
-
-
-_attr_maps: Dict[type, Dict[str, str]] = {}
-
-
-def _attrs(cls: type) -> Dict[str, str]:
-    found = _attr_maps.get(cls)
-    if found is None:
-        found = _attr_maps[cls] = {key: attr for key, attr, _ in _layout(cls)[0]}
-    return found
 
 
 def _encode_value(value: Any, came: Any) -> Any:
@@ -296,8 +290,7 @@ def _dataclass_decoder(cls: Type[Any]) -> Callable[[Any], Any]:
     convert: List[str] = []  # reading and converting the others
     args: List[str] = []
     for i, field in enumerate(f for f in dataclasses.fields(cls) if f.init):
-        rename = field.metadata.get("dataclasses_json", {}).get("letter_case")
-        key = rename(field.name) if rename else field.name
+        key = json_key(field)
         lit, var = repr(key), f"f{i}"
         converter = _converter(hints[field.name], f"{name}.{field.name}")
         namespace[f"c{i}"] = converter

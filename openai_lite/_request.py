@@ -209,6 +209,15 @@ def _json_bytes(body: Mapping[str, Any]) -> bytes:
         raise
 
 
+def strings(value: Optional[Sequence[str]], name: str) -> Optional[List[str]]:
+    """Return *value* as a list if it is None or a list of strings; refuse anything else."""
+    if value is None:
+        return None
+    if isinstance(value, str) or not all(isinstance(v, str) for v in value):
+        raise TypeError(f"{name} must be a list of strings, not {value!r}")
+    return list(value)
+
+
 def string_map(value: Optional[Mapping[str, str]], name: str) -> Optional[Mapping[str, str]]:
     """Return *value* if it is None or a mapping of strings to strings; refuse anything else."""
     if value is None:

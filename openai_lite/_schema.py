@@ -19,6 +19,8 @@ import re
 import typing
 from typing import Any, Callable, Dict, List, Literal, Optional, Tuple, Union, get_args, get_origin
 
+from ._model import json_key
+
 __all__ = ["json_schema", "function_tool", "FunctionTool", "type_hints", "json_key", "schema_name"]
 
 _NONE = type(None)
@@ -35,12 +37,6 @@ def type_hints(owner: Any) -> Dict[str, Any]:
     except Exception as exc:  # noqa: BLE001  (NameError, or a bad annotation in user code)
         name = getattr(owner, "__qualname__", repr(owner))
         raise TypeError(f"{name}: its type annotations cannot be evaluated ({exc})") from None
-
-
-def json_key(field: dataclasses.Field) -> str:  # type: ignore[type-arg]
-    """The JSON key of a dataclass field, renamed by :func:`~openai_lite._model.json_name`."""
-    rename = field.metadata.get("dataclasses_json", {}).get("letter_case")
-    return str(rename(field.name)) if rename else field.name
 
 
 def schema_name(name: str) -> str:

@@ -16,7 +16,7 @@ import weakref
 from typing import Any, Callable, Dict, List, Literal, Mapping, Optional, Tuple, Union, get_args, get_origin
 
 from ._errors import ContentFilterFinishReasonError, LengthFinishReasonError, OutputValidationError
-from ._schema import _LISTS, FunctionTool, json_key, json_schema, schema_name, type_hints
+from ._schema import _LISTS, _NONE, FunctionTool, json_key, json_schema, schema_name, type_hints
 from .response_items import ResponseFunctionToolCall, ResponseOutputMessage, ResponseOutputText
 
 __all__ = [
@@ -29,7 +29,6 @@ __all__ = [
     "ResponsesParser",
 ]
 
-_NONE = type(None)
 Decode = Callable[[Any], Any]
 
 

@@ -16,7 +16,7 @@ import requests
 
 from ._errors import APIResponseValidationError
 from ._model import DecodeError, Model, decoder_for
-from ._request import _request, body_of, path_param, string_map
+from ._request import _request, body_of, path_param, string_map, strings
 from ._response import ApiResponse
 from .response_items import ResponseItem
 
@@ -146,7 +146,7 @@ def create_items(
     """
     path = _items_path(conversation_id)
     _check_items(items, required=True)
-    params = {"include[]": _strings(include, "include")}
+    params = {"include[]": strings(include, "include")}
     body = {"items": list(items)}
     return _request(
         session, "POST", path, params=params, json_body=body, into=ConversationItemList, **options
@@ -171,7 +171,7 @@ def list_items(
     https://platform.openai.com/docs/api-reference/conversations/list-items
     """
     path = _items_path(conversation_id)
-    params = {"after": after, "limit": limit, "order": order, "include[]": _strings(include, "include")}
+    params = {"after": after, "limit": limit, "order": order, "include[]": strings(include, "include")}
     return _request(session, "GET", path, params=params, into=ConversationItemList, **options)
 
 
@@ -188,7 +188,7 @@ def retrieve_item(
     https://platform.openai.com/docs/api-reference/conversations/get-item
     """
     path = _items_path(conversation_id) + "/" + path_param(item_id, "item_id")
-    params = {"include[]": _strings(include, "include")}
+    params = {"include[]": strings(include, "include")}
     resp = _request(session, "GET", path, params=params, into=dict, **options)
     if not resp.ok:
         return resp
@@ -232,13 +232,6 @@ def _check_items(items: Any, *, required: bool) -> None:
     if len(items) > 20:
         raise ValueError(f"items: at most 20 items can be added at once, not {len(items)}")
 
-
-def _strings(value: Optional[Sequence[str]], name: str) -> Optional[List[str]]:
-    if value is None:
-        return None
-    if isinstance(value, str) or not all(isinstance(v, str) for v in value):
-        raise TypeError(f"{name} must be a list of strings, not {value!r}")
-    return list(value)
 
 
 @dataclass

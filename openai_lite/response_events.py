@@ -17,7 +17,7 @@ from typing import Any, Dict, List, Literal, Optional, Type, Union, get_args, ge
 
 from ._errors import APIResponseValidationError, snippet
 from ._model import DecodeError, Model
-from ._streaming import ServerSentEvent, stream_error
+from ._streaming import ServerSentEvent, ends_with, stream_error
 from .response_content import (
     ReasoningSummaryText,
     ResponseAnnotation,
@@ -492,22 +492,8 @@ _EVENT_CLASSES: Dict[str, Type[Model]] = {
     if cls is not ResponseOtherEvent
     for tag in get_args(get_type_hints(cls)["type"])
 }
-_TERMINAL = frozenset({"response.completed", "response.failed", "response.incomplete"})
-
-
-def _event_type(sse: ServerSentEvent) -> Optional[str]:
-    if sse.event and sse.event != "message":
-        return sse.event
-    try:
-        obj = json.loads(sse.data)
-    except (ValueError, RecursionError):
-        return None
-    kind = obj.get("type") if isinstance(obj, dict) else None
-    return kind if isinstance(kind, str) else None
-
-
-def is_terminal(sse: ServerSentEvent) -> bool:
-    return _event_type(sse) in _TERMINAL
+#: The end of a Responses stream: its final event carries the response.
+is_terminal = ends_with("response.completed", "response.failed", "response.incomplete")
 
 
 def decode_event(sse: ServerSentEvent) -> ResponseStreamEvent:

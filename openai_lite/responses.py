@@ -13,7 +13,7 @@ import requests
 
 from ._errors import APIResponseValidationError
 from ._model import Model
-from ._request import _request, body_of, path_param
+from ._request import _request, body_of, path_param, strings
 from ._response import ApiResponse
 from ._schema import FunctionTool
 from ._streaming import Stream, open_stream
@@ -494,7 +494,7 @@ def retrieve(
     https://platform.openai.com/docs/api-reference/responses/get
     """
     path = "/responses/" + path_param(response_id, "response_id")
-    params = {"include[]": _strings(include, "include")}
+    params = {"include[]": strings(include, "include")}
     return _request(session, "GET", path, params=params, into=Response, **options)
 
 
@@ -519,7 +519,7 @@ def retrieve_stream(
         raise TypeError(f"starting_after must be an integer, not {starting_after!r}")
     path = "/responses/" + path_param(response_id, "response_id")
     params = {
-        "include[]": _strings(include, "include"),
+        "include[]": strings(include, "include"),
         "include_obfuscation": include_obfuscation,
         "starting_after": starting_after,
         "stream": True,
@@ -568,7 +568,7 @@ def list_input_items(
     https://platform.openai.com/docs/api-reference/responses/input-items
     """
     path = "/responses/" + path_param(response_id, "response_id") + "/input_items"
-    params = {"after": after, "limit": limit, "order": order, "include[]": _strings(include, "include")}
+    params = {"after": after, "limit": limit, "order": order, "include[]": strings(include, "include")}
     return _request(session, "GET", path, params=params, into=ResponseItemList, **options)
 
 
@@ -578,15 +578,8 @@ def list_input_items(
 def _check_arguments(input: Any, include: Optional[Sequence[str]]) -> None:
     if isinstance(input, (Mapping, bytes)):
         raise TypeError(f"input must be a string or a list of input items, not {type(input).__name__}")
-    _strings(include, "include")
+    strings(include, "include")
 
-
-def _strings(value: Optional[Sequence[str]], name: str) -> Optional[List[str]]:
-    if value is None:
-        return None
-    if isinstance(value, str) or not all(isinstance(v, str) for v in value):
-        raise TypeError(f"{name} must be a list of strings, not {value!r}")
-    return list(value)
 
 
 

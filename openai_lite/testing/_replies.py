@@ -184,6 +184,17 @@ def invalid(name: str, why: str) -> ApiError:
     )
 
 
+def metadata_param(value: Any) -> Dict[str, str]:
+    """Check a request's ``metadata`` (at most 16 string pairs); {} for None."""
+    if value is None:
+        return {}
+    if not isinstance(value, dict) or len(value) > 16:
+        raise invalid("metadata", "expected an object of at most 16 pairs")
+    if not all(isinstance(k, str) and isinstance(v, str) for k, v in value.items()):
+        raise invalid("metadata", "expected string keys and values")
+    return dict(value)
+
+
 def not_found(what: str, ident: str, param: str, code: Optional[str] = None) -> ApiError:
     """Build a 404 :class:`ApiError` for an unknown object id."""
     return ApiError(404, f"No such {what}: {ident}", param=param, code=code)

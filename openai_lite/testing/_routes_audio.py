@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import json
 import re
 from typing import Any, Dict, List, Tuple
 
+from ._response_stream import encode_event
 from ._server import (
     ApiError,
     FakeOpenAI,
@@ -134,7 +134,7 @@ def _audio(task: str, request: RecordedRequest) -> Reply:
 
 def _sse(events: List[Dict[str, Any]]) -> Reply:
     """Events named by their type, ending with the last one (no ``[DONE]``)."""
-    return sse_reply([f"event: {e['type']}\ndata: {json.dumps(e)}\n\n" for e in events], done=False)
+    return sse_reply([encode_event(e) for e in events], done=False)
 
 
 def _transcript_stream(text: str) -> Reply:

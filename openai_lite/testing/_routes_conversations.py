@@ -10,6 +10,7 @@ from __future__ import annotations
 import weakref
 from typing import Any, Dict, List, Optional
 
+from ._replies import metadata_param
 from ._routes_chat_store import cursor_page
 from ._routes_responses import _input_items
 from ._server import (
@@ -65,16 +66,6 @@ def append_items(fake: FakeOpenAI, value: Any, items: List[Dict[str, Any]]) -> N
     _get(fake, conversation_id_of(value), "conversation")["items"].extend(dict(item) for item in items)
 
 
-def _metadata(value: Any) -> Dict[str, str]:
-    if value is None:
-        return {}
-    if not isinstance(value, dict) or len(value) > 16:
-        raise invalid("metadata", "expected an object of at most 16 pairs")
-    if not all(isinstance(k, str) and isinstance(v, str) for k, v in value.items()):
-        raise invalid("metadata", "expected string keys and values")
-    return dict(value)
-
-
 def _new_items(fake: FakeOpenAI, given: Any, required: bool) -> List[Dict[str, Any]]:
     if given is None and not required:
         return []
@@ -106,7 +97,7 @@ def _page_of(items: List[Dict[str, Any]]) -> Dict[str, Any]:
 def create_conversation(fake: FakeOpenAI, request: RecordedRequest, params: Dict[str, str]) -> Reply:
     """Create a conversation, with its initial items."""
     body = json_body(request)
-    metadata = _metadata(body.get("metadata"))
+    metadata = metadata_param(body.get("metadata"))
     items = _new_items(fake, body.get("items"), required=False)
     conversation: Dict[str, Any] = {
         "id": fake.new_id("conv_", 48),
@@ -131,7 +122,7 @@ def update_conversation(fake: FakeOpenAI, request: RecordedRequest, params: Dict
     body = json_body(request)
     if "metadata" not in body:
         raise invalid("metadata", "this parameter is required")
-    conversation["metadata"] = _metadata(body["metadata"])
+    conversation["metadata"] = metadata_param(body["metadata"])
     return json_reply(conversation)
 
 

@@ -17,6 +17,7 @@ import re
 import weakref
 from typing import Any, Dict, List, Optional, Tuple
 
+from ._replies import metadata_param
 from ._routes_chat import DEFAULT_REPLY, PARIS
 from ._routes_chat_store import cursor_page
 from ._server import (
@@ -69,16 +70,6 @@ def _get_run(fake: FakeOpenAI, params: Dict[str, str]) -> Dict[str, Any]:
     return run
 
 
-def _metadata(value: Any) -> Dict[str, str]:
-    if value is None:
-        return {}
-    if not isinstance(value, dict) or len(value) > 16:
-        raise invalid("metadata", "expected an object of at most 16 pairs")
-    if not all(isinstance(k, str) and isinstance(v, str) for k, v in value.items()):
-        raise invalid("metadata", "expected string keys and values")
-    return dict(value)
-
-
 def _config(given: Any) -> Dict[str, Any]:
     """The stored form of a ``data_source_config``: the JSON schema of the rows."""
     if not isinstance(given, dict) or given.get("type") not in _CONFIGS:
@@ -121,7 +112,7 @@ def create_eval(fake: FakeOpenAI, request: RecordedRequest, params: Dict[str, st
         "created_at": fake.now(),
         "data_source_config": _config(body.get("data_source_config")),
         "testing_criteria": _criteria(body.get("testing_criteria")),
-        "metadata": _metadata(body.get("metadata")),
+        "metadata": metadata_param(body.get("metadata")),
     }
     evals_of(fake)[evaluation["id"]] = {"eval": evaluation, "runs": {}}
     return json_reply(evaluation, status=201)
@@ -152,7 +143,7 @@ def update_eval(fake: FakeOpenAI, request: RecordedRequest, params: Dict[str, st
             raise invalid("name", "expected a string")
         evaluation["name"] = body["name"]
     if "metadata" in body:
-        evaluation["metadata"] = _metadata(body["metadata"])
+        evaluation["metadata"] = metadata_param(body["metadata"])
     return json_reply(evaluation)
 
 
@@ -362,7 +353,7 @@ def create_run(fake: FakeOpenAI, request: RecordedRequest, params: Dict[str, str
         "per_model_usage": [],
         "per_testing_criteria_results": [],
         "data_source": data_source,
-        "metadata": _metadata(body.get("metadata")),
+        "metadata": metadata_param(body.get("metadata")),
         "error": dict(_NO_ERROR),
     }
     entry["runs"][run_id] = {"run": run, "rows": rows, "items": []}

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import base64
-import json
 import struct
 import zlib
 from typing import Any, Dict, List
 
+from ._response_stream import encode_event
 from ._server import (
     ApiError,
     FakeOpenAI,
@@ -155,4 +155,4 @@ def image_stream(fake: FakeOpenAI, kind: str, model: Any, n: Any, partial_images
         }
         done = {"type": f"{kind}.completed", "b64_json": PNG_B64, "created_at": fake.now(), "usage": usage}
         events.append({**done, **settings})
-    return sse_reply([f"event: {e['type']}\ndata: {json.dumps(e)}\n\n" for e in events], done=False)
+    return sse_reply([encode_event(e) for e in events], done=False)
